@@ -1,0 +1,55 @@
+# The two commands of the README: `make demo` and `make test`. Both create .venv when missing
+# and install exactly the versions in constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint typecheck pytest test-slow test-compat bench-relevance bench-speed clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bgsearch needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	@touch $@ $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/bgsearch index seeds/
+	$(BIN)/bgsearch query "tuần tra chung"
+	$(BIN)/bgsearch query "tuan tra chung"
+
+test: lint typecheck pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check bgsearch tests
+	$(BIN)/ruff format --check bgsearch tests
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+pytest: $(DEV_STAMP)
+	$(BIN)/pytest
+
+# Slow fault-injection tests (SIGKILL during indexing and the like).
+test-slow: $(DEV_STAMP)
+	$(BIN)/pytest -m slow
+
+# The same suite on whoosh-reloaded 2.7.5, in its own venv: proves we use only the 2.7 API.
+test-compat:
+	$(PYTHON) -m venv .venv-compat
+	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	.venv-compat/bin/python -m pip uninstall --quiet -y whoosh3
+	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check whoosh-reloaded==2.7.5
+	.venv-compat/bin/pytest
+
+clean:
+	rm -rf $(VENV) .venv-compat .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find index -mindepth 1 ! -name .gitignore -delete

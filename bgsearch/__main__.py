@@ -1,0 +1,5 @@
+"""``python -m bgsearch``."""
+
+from bgsearch.cli import main
+
+main()

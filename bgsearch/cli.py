@@ -1,0 +1,240 @@
+"""The command line: parse arguments, call the core, pick a renderer, map errors to exit codes.
+
+Start-up matters for a tool run once per query: this module imports neither Whoosh nor Rich at
+module level (ruff's TID253 keeps it so), and ``--help``, ``--version`` and completion never
+load them. Results go to stdout; progress, summaries, warnings and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from bgsearch.errors import BgsearchError, ExitStatus, NothingToIndexError
+
+if TYPE_CHECKING:
+    from bgsearch.search import Hit
+
+PROG = "bgsearch"
+DEFAULT_INDEX = Path("index")
+
+# Typer vendors Click and exports only BadParameter; its bases are Click's usage error types.
+_UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+_ClickError: type[Exception] = typer.BadParameter.__mro__[2]
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors as one ``bgsearch: error:`` line, like every other error."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            status = super().main(*args, **kwargs)
+        except _ClickError as error:
+            _error(_usage_message(error))
+            status = getattr(error, "exit_code", ExitStatus.ERROR)
+        except typer.Abort:
+            status = ExitStatus.INTERRUPTED
+        sys.exit(int(status or 0))
+
+
+def _usage_message(error: Exception) -> str:
+    message = str(getattr(error, "format_message", lambda: error)())
+    context = getattr(error, "ctx", None)
+    command = getattr(context, "info_name", None)
+    option = str(getattr(error, "option_name", ""))
+    if type(error).__name__ == "NoSuchOption" and command == "query" and option[1:2] != "-":
+        return f"{message} (a query that starts with '-' goes after '--': {PROG} query -- '-ma')"
+    if isinstance(error, _UsageError) and context is not None:
+        return f"{message} (see '{context.command_path} --help')"
+    return message
+
+
+app = typer.Typer(
+    name=PROG,
+    cls=_OneLineErrors,
+    no_args_is_help=True,
+    rich_markup_mode=None,  # Typer would import Rich for every --help otherwise
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Options shared by commands, defined once.
+IndexDir = Annotated[
+    Path,
+    typer.Option(
+        "--index",
+        envvar="BGSEARCH_INDEX",
+        show_envvar=True,
+        help="Index folder (default: ./index).",
+        show_default=False,
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Write JSON Lines to stdout.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"{PROG} {version(PROG)}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Full-text search for Vietnamese news articles, typed with or without diacritics.
+
+    Index a folder once (bgsearch index DIR), then query it (bgsearch query "tuần tra").
+    Exit status: 0 hits found, 1 no hits, 2 error.
+    """
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+
+
+def _run(action: Callable[[], ExitStatus]) -> None:
+    """Run a command's core, turning every failure into one line on stderr and a status."""
+    try:
+        status = action()
+    except BgsearchError as error:
+        _error(str(error))
+        status = ExitStatus.ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        status = ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as grep does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = ExitStatus.HITS
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _error(f"{where}{error.strerror or error}")
+        status = ExitStatus.ERROR
+    except Exception as error:  # the last line of defence: never a traceback
+        if os.environ.get("BGSEARCH_DEBUG"):
+            raise
+        _error(f"unexpected {type(error).__name__}: {error} (set BGSEARCH_DEBUG=1 for details)")
+        status = ExitStatus.ERROR
+    raise typer.Exit(int(status))
+
+
+@app.command("index")
+def index_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Files and folders to index (.txt, recursively)."),
+    ],
+    index: IndexDir = DEFAULT_INDEX,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Replace the whole index with these files.")
+    ] = False,
+) -> None:
+    """Index article files; re-running updates articles already in the index."""
+
+    def action() -> ExitStatus:
+        from bgsearch.index import Progress, build_index
+        from bgsearch.render import RichProgress, print_report, stderr_console
+
+        progress: Progress = Progress()
+        if sys.stderr.isatty():
+            progress = RichProgress(stderr_console())
+        try:
+            report = build_index(paths, index, rebuild=rebuild, progress=progress)
+        finally:
+            if isinstance(progress, RichProgress):
+                progress.stop()
+        print_report(report)
+        if not report.indexed:
+            raise NothingToIndexError(
+                "nothing could be indexed from " + ", ".join(str(p) for p in paths)
+            )
+        return ExitStatus.HITS
+
+    _run(action)
+
+
+@app.command("query")
+def query_command(
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            help='Words, "exact phrases", -excluded, a OR b, title:word. '
+            "'-' reads one query per line from stdin.",
+        ),
+    ],
+    index: IndexDir = DEFAULT_INDEX,
+    limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits per query.")] = 10,
+    as_json: AsJson = False,
+) -> None:
+    """Search the index; hits are ranked best first."""
+
+    def action() -> ExitStatus:
+        from bgsearch.search import Searcher
+
+        found_any = False
+        with Searcher(index) as searcher:
+            batch = query == "-"
+            for text in _queries(query):
+                hits = searcher.search(text, limit)
+                found_any = found_any or bool(hits)
+                if as_json:
+                    from bgsearch.render import write_jsonl
+
+                    write_jsonl(hits)
+                else:
+                    _print_people(text, hits, heading=batch)
+            if as_json:
+                sys.stdout.flush()
+        return ExitStatus.HITS if found_any else ExitStatus.NO_HITS
+
+    _run(action)
+
+
+def _queries(query: str) -> Iterator[str]:
+    if query != "-":
+        yield query
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def _print_people(text: str, hits: list[Hit], heading: bool) -> None:
+    from bgsearch.render import print_hits, printable, stdout_console
+
+    if hits:
+        print_hits(hits, stdout_console(), heading=text if heading else None)
+    else:
+        sys.stderr.write(f"{PROG}: no hits for {printable(text)!r}\n")
+
+
+def _plain_completion_help() -> None:
+    """Typer renders completion help text with Rich (zsh, fish, PowerShell); ours is plain."""
+    try:
+        from typer import _completion_classes
+    except ImportError:  # pragma: no cover - a Typer without that module
+        return
+    if hasattr(_completion_classes, "_sanitize_help_text"):
+        _completion_classes._sanitize_help_text = lambda text: text
+
+
+def main() -> None:
+    """The ``bgsearch`` console script."""
+    if f"_{PROG.upper()}_COMPLETE" in os.environ:
+        _plain_completion_help()
+    app(prog_name=PROG)

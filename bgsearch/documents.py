@@ -1,0 +1,119 @@
+"""Files to documents: find article files, read and decode them, split title from body.
+
+Everything here is plain Python; the index module decides how documents are stored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bgsearch.text import normalize
+
+__all__ = ["Document", "Skip", "Source", "discover", "read_document"]
+
+SUFFIXES = frozenset({".txt"})
+# A title longer than this is a paragraph that happened to come first (seed 000): cut it.
+MAX_TITLE_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file to index and its document id: the path relative to the root it was found under."""
+
+    path: Path
+    doc_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A file that was not indexed, and why, in words for the user."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article, text normalised to NFC: what gets indexed and shown."""
+
+    doc_id: str
+    path: str
+    title: str
+    body: str
+
+
+def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[Source], list[Skip]]:
+    """Find the article files under ``paths`` (files or folders, searched recursively).
+
+    Hidden files and folders are passed over, as ripgrep does, and so is ``exclude`` (the index
+    folder, when it sits inside an indexed tree). Symlinked folders are not followed, so a link
+    loop cannot trap the walk. Returns the sources sorted by id, and the paths that were given
+    but could not be used.
+    """
+    sources: dict[str, Source] = {}
+    skips: list[Skip] = []
+    excluded = exclude.resolve() if exclude else None
+    for root in paths:
+        if not root.exists():
+            skips.append(Skip(str(root), "no such file or folder"))
+            continue
+        if root.is_file():
+            found: Iterable[tuple[Path, str]] = [(root, root.name)]
+        else:
+            found = _walk(root, excluded)
+        for path, doc_id in found:
+            if path.suffix.lower() not in SUFFIXES:
+                continue
+            if doc_id in sources:
+                skips.append(Skip(str(path), f"same id as {sources[doc_id].path}"))
+                continue
+            sources[doc_id] = Source(path, doc_id)
+    return [sources[k] for k in sorted(sources)], skips
+
+
+def _walk(root: Path, excluded: Path | None) -> Iterator[tuple[Path, str]]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and (excluded is None or (here / d).resolve() != excluded)
+        )
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                path = here / name
+                yield path, path.relative_to(root).as_posix()
+
+
+def read_document(source: Source) -> Document | Skip:
+    """Read one file into a :class:`Document`, or say why it cannot be indexed."""
+    try:
+        raw = source.path.read_bytes()
+    except OSError as error:
+        return Skip(str(source.path), error.strerror or type(error).__name__)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return Skip(str(source.path), f"not UTF-8 text (byte {error.start})")
+    text = normalize(text)
+    if not text.strip():
+        return Skip(str(source.path), "empty")
+    title, body = split_title(text)
+    return Document(source.doc_id, str(source.path.resolve()), title, body)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """The first non-empty line is the title; the rest is the body.
+
+    A first line that is really a paragraph keeps its text in the body and only its start,
+    cut on a word boundary, as the title.
+    """
+    first, _, rest = text.strip().partition("\n")
+    first = " ".join(first.split())
+    if len(first) <= MAX_TITLE_CHARS:
+        return first, rest.strip()
+    cut = first.rfind(" ", 0, MAX_TITLE_CHARS)
+    return first[: cut if cut > 0 else MAX_TITLE_CHARS] + "…", text.strip()

@@ -1,0 +1,165 @@
+"""Hits to output: JSON Lines for tools, Rich for people.
+
+JSON is written with ``sys.stdout.write``, never through Rich (which wraps long lines at 80
+columns when piped, breaking ``jq``), and this module imports Rich only inside the functions
+that draw for people, so ``query --json`` never pays for it. Article text is never treated as
+markup: Rich ``Text`` objects are built and styled by offset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from bgsearch.index import IndexReport, Progress
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from bgsearch.search import Hit
+
+__all__ = ["RichProgress", "hit_record", "print_hits", "print_report", "write_jsonl"]
+
+# Characters that could move the cursor or change colours if they reached a terminal raw;
+# article text has them removed at ingest, but file names can hold anything.
+_UNPRINTABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN`` escapes."""
+    return text.translate(_UNPRINTABLE)
+
+
+def hit_record(hit: Hit) -> dict[str, object]:
+    """The JSON object for one hit: the documented contract, keys always present."""
+    return {
+        "query": hit.query,
+        "rank": hit.rank,
+        "id": hit.id,
+        "path": hit.path,
+        "title": hit.title,
+        "score": hit.score,
+        "snippet": hit.snippet,
+        "highlights": [list(span) for span in hit.highlights],
+        "title_highlights": [list(span) for span in hit.title_highlights],
+    }
+
+
+def write_jsonl(hits: Sequence[Hit], stream: IO[str] | None = None) -> None:
+    """One JSON object per line, UTF-8, unescaped (control characters are escaped by JSON)."""
+    out = stream or sys.stdout
+    for hit in hits:
+        out.write(json.dumps(hit_record(hit), ensure_ascii=False) + "\n")
+
+
+def _display_path(path: str) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return printable(path)
+    return printable(path if relative.startswith("..") else relative)
+
+
+def _styled(text: str, spans: Sequence[tuple[int, int]], base: str, match: str) -> Text:
+    from rich.text import Text
+
+    styled = Text(printable(text), style=base)
+    for start, end in spans:
+        styled.stylize(match, start, end)
+    return styled
+
+
+def _hanging(console: Console, first: str, text: Text, indent: int) -> None:
+    """Print ``text`` wrapped to the console, continuation lines under its first word."""
+    from rich.text import Text
+
+    lines = text.wrap(console, max(20, console.width - indent))
+    for number, line in enumerate(lines):
+        line.rstrip()
+        lead = first.rjust(indent - 1) + " " if number == 0 else " " * indent
+        console.print(Text(lead, style="bold") + line, soft_wrap=True)
+
+
+def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None) -> None:
+    """Ranked hits for people: rank and title, then path and score, then the snippet."""
+    from rich.text import Text
+
+    if heading is not None:
+        console.print(Text(f"── {printable(heading)}", style="bold"), soft_wrap=True)
+    indent = len(f"{len(hits)}.") + 2
+    for hit in hits:
+        meta = Text(_display_path(hit.path), style="cyan")
+        meta.append(f"  score {hit.score:.2f}", style="dim")
+        title = _styled(hit.title, hit.title_highlights, "bold", "bold yellow")
+        _hanging(console, f"{hit.rank}.", title, indent)
+        _hanging(console, "", meta, indent)
+        _hanging(console, "", _styled(hit.snippet, hit.highlights, "", "bold yellow"), indent)
+        console.print()
+
+
+def stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def stdout_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+class RichProgress(Progress):
+    """A progress bar on stderr: files done, files per second, time left."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as Bar
+
+        self._bar = Bar(
+            TextColumn("indexing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._bar.add_task("indexing", total=None, rate="")
+
+    def start(self, total: int) -> None:
+        self._bar.update(self._task, total=total)
+        self._bar.start()
+
+    def advance(self) -> None:
+        self._bar.advance(self._task)
+        speed = self._bar.tasks[0].speed
+        if speed:
+            self._bar.update(self._task, rate=f"{speed:,.0f} files/s")
+
+    def stop(self) -> None:
+        self._bar.stop()
+
+
+def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
+    """The indexing summary on stderr: every skipped file with its reason, then the counts."""
+    err = stream or sys.stderr
+    for skip in report.skipped:
+        err.write(f"bgsearch: skipped {printable(skip.path)}: {skip.reason}\n")
+    where = printable(str(Path(report.index_dir)))
+    err.write(
+        f"bgsearch: indexed {report.indexed} file{'s' if report.indexed != 1 else ''} "
+        f"into {where} in {report.seconds:.1f} s; skipped {len(report.skipped)}\n"
+    )

@@ -1,0 +1,123 @@
+"""`bgsearch index`: what gets indexed, the summary, re-runs, and the index folder's safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import SEEDS, bgsearch, write_articles
+
+
+def test_indexes_the_seeds_with_a_summary_on_stderr(tmp_path: Path) -> None:
+    run = bgsearch("index", str(SEEDS))
+    assert run.exit_code == 0
+    assert run.stdout == ""
+    assert run.stderr.startswith("bgsearch: indexed 5 files into index in ")
+    assert run.stderr.endswith("; skipped 0\n")
+    assert (tmp_path / "index" / "bgsearch.json").is_file()
+
+
+def test_finds_txt_files_recursively_and_lists_every_skip(tmp_path: Path) -> None:
+    docs = write_articles(
+        tmp_path / "docs",
+        {"a.txt": "Tuần tra\nbiên giới", "sub/deeper/b.TXT": "Công an\nxã", "notes.pdf": "x"},
+    )
+    (docs / "empty.txt").write_text("  \n", encoding="utf-8")
+    (docs / "latin1.txt").write_bytes("Tuần tra".encode("utf-16-le"))
+    (docs / ".hidden.txt").write_text("ẩn", encoding="utf-8")
+    run = bgsearch("index", "docs", "missing-folder")
+    assert run.exit_code == 0
+    assert "bgsearch: skipped missing-folder: no such file or folder\n" in run.stderr
+    assert "bgsearch: skipped docs/empty.txt: empty\n" in run.stderr
+    assert "bgsearch: skipped docs/latin1.txt: not UTF-8 text (byte 4)\n" in run.stderr
+    assert "bgsearch: indexed 2 files" in run.stderr
+    assert "skipped 3\n" in run.stderr
+    found = bgsearch("query", "tuần OR công OR ẩn", "--json")
+    assert sorted(found.ids) == ["a.txt", "sub/deeper/b.TXT"]
+
+
+def test_bom_crlf_and_nfd_files_are_normalised(tmp_path: Path) -> None:
+    import unicodedata
+
+    text = "Tuần tra chung\r\nĐồn Biên phòng tổ chức tuần tra.\r\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    nfd = unicodedata.normalize("NFD", text).encode()
+    (tmp_path / "docs" / "nfd.txt").write_bytes(nfd)
+    assert bgsearch("index", "docs").exit_code == 0
+    records = bgsearch("query", "Đồn Biên phòng", "--json").records
+    assert sorted(r["id"] for r in records) == ["bom.txt", "nfd.txt"]
+    assert {r["title"] for r in records} == {"Tuần tra chung"}
+    assert len({r["score"] for r in records}) == 1
+
+
+def test_rerun_updates_instead_of_duplicating(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", {"a.txt": "Tin một\ntuần tra", "b.txt": "Tin hai\nx"})
+    assert bgsearch("index", "docs").exit_code == 0
+    (docs / "a.txt").write_text("Tin một sửa\ntuần tra biên giới", encoding="utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    records = bgsearch("query", "tuần tra", "--json").records
+    assert [(r["id"], r["title"]) for r in records] == [("a.txt", "Tin một sửa")]
+
+
+def test_rebuild_drops_documents_that_are_gone(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", {"a.txt": "A\ntuần tra", "b.txt": "B\ntuần tra"})
+    assert bgsearch("index", "docs").exit_code == 0
+    (docs / "b.txt").unlink()
+    assert bgsearch("index", "docs", "--rebuild").exit_code == 0
+    assert bgsearch("query", "tuần tra", "--json").ids == ["a.txt"]
+
+
+def test_nothing_to_index_is_an_error(tmp_path: Path) -> None:
+    write_articles(tmp_path / "docs", {"a.md": "x"})
+    run = bgsearch("index", "docs")
+    assert run.exit_code == 2
+    assert run.stderr.endswith("bgsearch: error: nothing could be indexed from docs\n")
+    assert not (tmp_path / "index").exists()
+
+
+def test_refuses_a_folder_that_is_not_an_index_and_leaves_it_alone(tmp_path: Path) -> None:
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.docx").write_text("do not touch", encoding="utf-8")
+    run = bgsearch("index", str(SEEDS), "--index", str(precious))
+    assert run.exit_code == 2
+    assert run.stderr == (
+        f"bgsearch: error: {precious} is not empty and is not a bgsearch index; "
+        "choose another folder with --index\n"
+    )
+    assert sorted(p.name for p in precious.iterdir()) == ["chapter1.docx"]
+    run = bgsearch("index", str(SEEDS), "--index", str(precious), "--rebuild")
+    assert run.exit_code == 2
+    assert sorted(p.name for p in precious.iterdir()) == ["chapter1.docx"]
+
+
+def test_a_folder_with_only_a_gitignore_counts_as_empty(tmp_path: Path) -> None:
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / ".gitignore").write_text("*\n!.gitignore\n", encoding="utf-8")
+    assert bgsearch("index", str(SEEDS)).exit_code == 0
+    assert (tmp_path / "index" / ".gitignore").read_text(encoding="utf-8") == "*\n!.gitignore\n"
+
+
+def test_index_inside_the_indexed_tree_is_not_indexed(tmp_path: Path) -> None:
+    write_articles(tmp_path / "docs", {"a.txt": "A\ntuần tra"})
+    run = bgsearch("index", "docs", "--index", "docs/idx")
+    assert run.exit_code == 0
+    assert "indexed 1 file " in run.stderr
+    assert bgsearch("index", "docs", "--index", "docs/idx").exit_code == 0
+
+
+def test_index_made_by_another_format_asks_for_rebuild(tmp_path: Path) -> None:
+    assert bgsearch("index", str(SEEDS)).exit_code == 0
+    (tmp_path / "index" / "bgsearch.json").write_text('{"format": 0}\n', encoding="utf-8")
+    run = bgsearch("query", "tuần tra")
+    assert run.exit_code == 2
+    assert "rebuild it with 'bgsearch index --rebuild DIR'" in run.stderr
+    assert bgsearch("index", str(SEEDS), "--rebuild").exit_code == 0
+    assert bgsearch("query", "tuần tra").exit_code == 0
+
+
+def test_the_index_pickles_no_bgsearch_class(tmp_path: Path) -> None:
+    """Whoosh pickles the schema; ours must hold only Whoosh's own classes (see index.py)."""
+    assert bgsearch("index", str(SEEDS)).exit_code == 0
+    (toc,) = (tmp_path / "index").glob("_MAIN_*.toc")
+    assert b"bgsearch" not in toc.read_bytes()

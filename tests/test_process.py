@@ -1,0 +1,138 @@
+"""Real processes: the console script, ``python -m``, and what start-up imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+BIN = Path(sys.executable).parent
+HEAVY = ("whoosh", "rich", "pydantic")
+
+# Runs the CLI in a fresh interpreter and reports which heavy modules it loaded.
+PROBE = f"""
+import sys
+sys.argv = ["bgsearch", *sys.argv[1:]]
+from bgsearch.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+loaded = [m for m in {HEAVY!r} if m in sys.modules]
+sys.stderr.write("LOADED=" + ",".join(loaded) + "\\n")
+"""
+
+
+def probe(*args: str, env: dict[str, str] | None = None) -> tuple[set[str], str]:
+    """Which heavy modules a CLI run loads, and what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    line = done.stderr.strip().splitlines()[-1]
+    assert line.startswith("LOADED="), done.stderr
+    return set(filter(None, line.removeprefix("LOADED=").split(","))), done.stdout
+
+
+def loaded_by(*args: str) -> set[str]:
+    return probe(*args)[0]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["query", "--help"], []])
+def test_help_and_version_load_neither_whoosh_nor_rich(args: list[str]) -> None:
+    assert loaded_by(*args) == set()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_loads_neither_whoosh_nor_rich(shell: str) -> None:
+    env = {
+        "_BGSEARCH_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": "bgsearch q",  # zsh, fish
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        "COMP_WORDS": "bgsearch q",  # bash
+        "COMP_CWORD": "1",
+    }
+    loaded, printed = probe(env=env)
+    assert "query" in printed
+    assert loaded == set()
+
+
+def test_query_json_does_not_load_rich(seed_index: Path) -> None:
+    assert loaded_by("query", "tuần tra", "--json", "--index", str(seed_index)) == {"whoosh"}
+
+
+def test_importing_the_cli_loads_nothing_heavy() -> None:
+    code = f"import sys, bgsearch.cli; print([m for m in {HEAVY!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "bgsearch"), *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_console_script_end_to_end(tmp_path: Path) -> None:
+    indexed = run("index", str(SEEDS), cwd=tmp_path)
+    assert indexed.returncode == 0, indexed.stderr
+    assert (indexed.stdout, indexed.stderr.count("\n")) == ("", 1)
+
+    found = run("query", "tuan tra chung", "--json", cwd=tmp_path)
+    assert found.returncode == 0
+    titles = [json.loads(line)["title"] for line in found.stdout.splitlines()]
+    assert titles[0] == "Trùng Khánh phát huy vai trò toàn dân trong bảo vệ biên giới"
+
+    people = run("query", "tuần tra chung", "-n", "2", cwd=tmp_path)
+    assert people.returncode == 0
+    assert people.stdout.startswith(" 1. Trùng Khánh")
+    assert "\x1b[" not in people.stdout  # no colour codes when stdout is not a terminal
+
+    nothing = run("query", "xyzzy", cwd=tmp_path)
+    assert (nothing.returncode, nothing.stdout) == (1, "")
+
+    missing = run("query", "tuần tra", "--index", "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.count("\n") == 1
+    assert "Traceback" not in missing.stderr
+
+
+def test_python_dash_m_and_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bgsearch", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == f"bgsearch {version('bgsearch')}\n"
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    assert run("index", str(SEEDS), cwd=tmp_path).returncode == 0
+    script = f"'{BIN / 'bgsearch'}' query 'biên giới' --json | head -c 10 >/dev/null"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0

@@ -1,0 +1,203 @@
+"""`bgsearch query` on the seeds: ranking, the JSON contract, exit codes and errors."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import bgsearch, write_articles
+
+T003 = "003_e1e0cd69ceee4c10.txt"
+
+
+def query(index: Path, *args: str) -> list[str]:
+    run = bgsearch("query", *args, "--index", str(index), "--json")
+    assert run.exit_code in (0, 1), run.stderr
+    return [i[:3] for i in run.ids]
+
+
+@pytest.mark.parametrize("typed", ["tuần tra chung", "tuan tra chung"])
+def test_tuan_tra_chung_ranks_the_article_with_the_phrase_first(
+    seed_index: Path, typed: str
+) -> None:
+    run = bgsearch("query", typed, "--index", str(seed_index), "--json")
+    assert run.exit_code == 0
+    first = run.records[0]
+    assert first["id"] == T003
+    marked = [first["snippet"][a:b] for a, b in first["highlights"]]
+    assert "tuần tra chung" in first["snippet"]
+    assert marked[-3:] == ["tuần", "tra", "chung"]
+
+
+def test_dang_uy_ranks_both_spellings_of_the_word_above_scattered_syllables(
+    seed_index: Path,
+) -> None:
+    ranked = query(seed_index, "dang uy")
+    assert set(ranked[:3]) == {"000", "001", "004"}
+    assert set(ranked[3:]) == {"002", "003"}
+
+
+def test_an_is_a_word(seed_index: Path) -> None:
+    assert sorted(query(seed_index, "an ninh")) == ["000", "001", "002", "003", "004"]
+    ranked = query(seed_index, "Công an")
+    assert set(ranked[:3]) == {"000", "002", "003"}
+    assert set(ranked[3:]) == {"001", "004"}
+
+
+def test_nfd_query_gives_the_same_hits_as_nfc(seed_index: Path) -> None:
+    for text in ["Công an", "tuần tra chung", "Đảng ủy"]:
+        decomposed = unicodedata.normalize("NFD", text)
+        assert decomposed != text
+        nfc = bgsearch("query", text, "--index", str(seed_index), "--json").records
+        nfd = bgsearch("query", decomposed, "--index", str(seed_index), "--json").records
+        assert [(r["id"], r["score"]) for r in nfd] == [(r["id"], r["score"]) for r in nfc]
+
+
+def test_accented_query_ranks_exact_accents_above_folded_matches(seed_index: Path) -> None:
+    ranked = query(seed_index, "chúng")
+    assert set(ranked[:3]) == {"000", "002", "003"}
+    assert ranked[3:] == ["001"]  # has only "chung"
+
+
+def test_both_tone_placements_rank_the_same(seed_index: Path) -> None:
+    assert query(seed_index, "Đảng uỷ") == query(seed_index, "Đảng ủy")
+    assert query(seed_index, "hoà") == query(seed_index, "hòa")
+
+
+def test_punctuation_is_never_an_operator(seed_index: Path) -> None:
+    assert query(seed_index, "không?") == query(seed_index, "không")
+    assert query(seed_index, "biên*") == query(seed_index, "biên")
+
+
+def test_json_record_is_the_documented_contract(seed_index: Path) -> None:
+    run = bgsearch("query", "tuần tra chung", "-n", "1", "--index", str(seed_index), "--json")
+    (record,) = run.records
+    assert list(record) == [
+        "query", "rank", "id", "path", "title", "score",
+        "snippet", "highlights", "title_highlights",
+    ]  # fmt: skip
+    assert record["query"] == "tuần tra chung"
+    assert record["rank"] == 1
+    assert record["id"] == T003
+    assert Path(record["path"]).name == T003
+    assert Path(record["path"]).is_absolute()
+    assert record["title"] == "Trùng Khánh phát huy vai trò toàn dân trong bảo vệ biên giới"
+    assert isinstance(record["score"], float)
+    assert record["score"] > 0
+    assert all(record["snippet"][a:b] for a, b in record["highlights"])
+    assert record["title_highlights"] == []
+    # UTF-8 unescaped, one object per line
+    assert "Trùng Khánh" in run.stdout
+    assert "\\u" not in run.stdout
+    assert run.stdout.count("\n") == 1
+
+
+def test_limit(seed_index: Path) -> None:
+    assert len(query(seed_index, "biên giới", "-n", "2")) == 2
+    assert len(query(seed_index, "biên giới", "--limit", "4")) == 4
+    run = bgsearch("query", "biên", "-n", "0", "--index", str(seed_index))
+    assert run.exit_code == 2
+
+
+def test_no_hits_prints_nothing_on_stdout_and_exits_1(seed_index: Path) -> None:
+    for extra in ([], ["--json"]):
+        run = bgsearch("query", "xyzzy", "--index", str(seed_index), *extra)
+        assert run.exit_code == 1
+        assert run.stdout == ""
+
+
+def test_missing_index_is_one_line_naming_the_fix() -> None:
+    run = bgsearch("query", "tuần tra")
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr == "bgsearch: error: no index at index (run 'bgsearch index DIR' first)\n"
+
+
+def test_index_location_from_the_environment(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BGSEARCH_INDEX", str(seed_index))
+    assert bgsearch("query", "tuần tra", "--json").exit_code == 0
+    # --index wins over the environment
+    assert bgsearch("query", "tuần tra", "--index", "elsewhere").exit_code == 2
+
+
+def test_default_index_is_dot_index(seed_index: Path, tmp_path: Path) -> None:
+    (tmp_path / "index").symlink_to(seed_index)
+    assert bgsearch("query", "tuần tra", "--json").exit_code == 0
+
+
+def test_queries_from_stdin_answer_each_line_in_turn(seed_index: Path) -> None:
+    lines = "tuần tra chung\n\nxyzzy\ncông an\n"
+    run = bgsearch("query", "-", "-n", "2", "--index", str(seed_index), "--json", input=lines)
+    assert run.exit_code == 0
+    assert [(r["query"], r["rank"]) for r in run.records] == [
+        ("tuần tra chung", 1), ("tuần tra chung", 2), ("công an", 1), ("công an", 2),
+    ]  # fmt: skip
+
+
+def test_stdin_with_no_hits_at_all_exits_1(seed_index: Path) -> None:
+    run = bgsearch("query", "-", "--index", str(seed_index), "--json", input="xyzzy\nqwfp\n")
+    assert (run.exit_code, run.stdout) == (1, "")
+
+
+def test_phrases_exclusions_or_and_title(seed_index: Path) -> None:
+    assert set(query(seed_index, '"tuần tra chung"')) == {"003"}
+    assert "003" not in query(seed_index, "biên giới -Trùng")
+    assert set(query(seed_index, "title:Trùng")) == {"003"}
+    assert set(query(seed_index, 'xyzzy OR "Trùng Khánh"')) == {"003"}
+
+
+def test_quoted_phrase_matches_only_side_by_side(tmp_path: Path) -> None:
+    write_articles(
+        tmp_path / "docs",
+        {
+            "apart.txt": "Tin\nBiên phòng giữ vững vùng giới hạn.",
+            "together.txt": "Tin\nBảo vệ biên giới quốc gia.",
+            "folded.txt": "Tin\nBien gioi Viet Nam.",
+        },
+    )
+    assert bgsearch("index", "docs").exit_code == 0
+    run = bgsearch("query", '"biên giới"', "--json")
+    assert run.ids == ["together.txt", "folded.txt"]  # exact phrase above folded phrase
+
+
+def test_people_output_shows_title_path_score_and_snippet(seed_index: Path) -> None:
+    run = bgsearch("query", "tuần tra chung", "-n", "1", "--index", str(seed_index))
+    assert run.exit_code == 0
+    lines = run.stdout.splitlines()
+    assert lines[0] == " 1. Trùng Khánh phát huy vai trò toàn dân trong bảo vệ biên giới"
+    assert all(line == line.rstrip() for line in lines)
+    assert T003 in lines[1]
+    assert "score" in lines[1]
+    assert "tuần tra chung" in " ".join(line.strip() for line in lines[2:])
+
+
+def test_article_markup_is_printed_as_text(tmp_path: Path) -> None:
+    write_articles(tmp_path / "docs", {"a.txt": "[bold]Tiêu đề[/bold]\nNội dung [red]x[/red]"})
+    assert bgsearch("index", "docs").exit_code == 0
+    run = bgsearch("query", "nội dung")
+    assert "[bold]Tiêu đề[/bold]" in run.stdout
+    assert "[red]x[/red]" in run.stdout
+
+
+def test_query_with_nothing_to_search_for_finds_nothing(seed_index: Path) -> None:
+    for text in ["???", "-tuần", '""']:
+        run = bgsearch("query", "--index", str(seed_index), "--json", "--", text)
+        assert (run.exit_code, run.stdout) == (1, ""), text
+
+
+def test_usage_errors_are_one_line_with_the_fix(seed_index: Path) -> None:
+    run = bgsearch("query", "-ma tuần", "--index", str(seed_index))
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "bgsearch: error: No such option: -m "
+        "(a query that starts with '-' goes after '--': bgsearch query -- '-ma')\n"
+    )
+    run = bgsearch("query")
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "bgsearch: error: Missing argument 'QUERY'. (see 'bgsearch query --help')\n"
+    )

@@ -1,0 +1,184 @@
+"""The pure Vietnamese text functions, exhaustively where the alphabet allows."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bgsearch.text import (
+    VIETNAMESE_LETTERS,
+    analyze,
+    canonical_tone,
+    exact_form,
+    fold,
+    folded_form,
+    is_accented,
+    normalize,
+    tokenize,
+)
+
+TONES = {"huyền": "\u0300", "sắc": "\u0301", "hỏi": "\u0309", "ngã": "\u0303", "nặng": "\u0323"}
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def with_tone(vowel: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", vowel + tone)
+
+
+# --- folding ---------------------------------------------------------------------------------
+
+
+def test_there_are_134_precomposed_letters() -> None:
+    letters = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper()
+    assert len(set(letters)) == 134
+    assert all(len(ch) == 1 and not ch.isascii() for ch in letters)
+
+
+@pytest.mark.parametrize("letter", list(VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper()))
+def test_fold_maps_every_letter_to_its_base(letter: str) -> None:
+    expected = "d" if letter in "đĐ" else nfd(letter)[0]
+    if letter.isupper():
+        expected = expected.upper()
+    assert fold(letter) == expected
+    assert fold(nfd(letter)) == expected  # decomposed input folds the same
+
+
+def test_fold_handles_the_lookalike_eth_in_upper_and_lower_case() -> None:
+    # Ð (U+00D0) is what some keyboards type for Đ; Whoosh's accent_map misses the upper one.
+    assert fold("ÐẢNG Ðảng ðảng") == "DANG Dang dang"
+    assert folded_form("ÐẢNG") == "dang"
+
+
+def test_fold_keeps_case_and_falls_back_to_unidecode_for_other_scripts() -> None:
+    assert fold("Đảng Ủy Bộ đội Biên phòng") == "Dang Uy Bo doi Bien phong"
+    assert fold("Straße") == "Strasse"
+    assert folded_form("Москва") == "moskva"
+
+
+@given(st.text(alphabet=VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper() + "abcdeghiklmnopqrstuvxy"))
+def test_folded_vietnamese_is_ascii_and_nfd_input_folds_the_same(text: str) -> None:
+    assert fold(text).isascii()
+    assert fold(nfd(text)) == fold(text)
+    assert len(fold(text)) == len(text)
+
+
+# --- normalising and tokenizing ----------------------------------------------------------------
+
+
+def test_normalize_makes_nfc_and_cleans_invisible_and_odd_spaces() -> None:
+    raw = nfd("Bộ đội\u00a0Biên\u200b phòng\u00ad tuần\r\ntra\x1b[31m")
+    assert normalize(raw) == "Bộ đội Biên phòng tuần\ntra [31m"
+
+
+def test_tokens_keep_short_syllables_that_english_stop_lists_drop() -> None:
+    text = "Công an ở xã A an ninh, và ủy ban"
+    assert [t.text for t in tokenize(text)] == [
+        "Công", "an", "ở", "xã", "A", "an", "ninh", "và", "ủy", "ban",
+    ]  # fmt: skip
+
+
+def test_tokens_carry_offsets_into_the_text() -> None:
+    text = "Tuần tra, kiểm soát."
+    assert all(text[t.start : t.end] == t.text for t in tokenize(text))
+
+
+def test_nfd_text_is_not_split_inside_syllables() -> None:
+    # Whoosh's RegexTokenizer(\w+) splits "Vie\u0302\u0323t" at the combining marks.
+    assert [t.text for t in tokenize(nfd("Việt Nam tuần tra"))] == [
+        nfd("Việt"), "Nam", nfd("tuần"), "tra",
+    ]  # fmt: skip
+
+
+def test_punctuation_separates_and_underscores_do_not_join() -> None:
+    assert [t.text for t in tokenize("không? Covid-19 a_b [x] 3,5%")] == [
+        "không", "Covid", "19", "a", "b", "x", "3", "5",
+    ]  # fmt: skip
+
+
+def test_absurdly_long_tokens_are_dropped() -> None:
+    assert [t.text for t in tokenize("a " + "x" * 65 + " b")] == ["a", "b"]
+
+
+def test_analyze_gives_both_forms_position_for_position() -> None:
+    assert analyze("Đảng uỷ HOÀ bình") == (
+        ["đảng", "ủy", "hòa", "bình"],
+        ["dang", "uy", "hoa", "binh"],
+    )
+
+
+# --- tone placement ----------------------------------------------------------------------------
+
+# Open syllables where the traditional style (first) and the new style (second) differ.
+STYLE_PAIRS = [("o", "a"), ("o", "e"), ("u", "y")]
+ONSETS = ["", "h", "kh", "th", "l", "x", "ng"]
+
+
+@pytest.mark.parametrize("tone", list(TONES.values()), ids=list(TONES))
+@pytest.mark.parametrize(("first", "second"), STYLE_PAIRS)
+@pytest.mark.parametrize("onset", ONSETS)
+def test_both_tone_placements_give_one_exact_term(
+    onset: str, first: str, second: str, tone: str
+) -> None:
+    old = onset + with_tone(first, tone) + second  # hòa, thủy, khỏe
+    new = onset + first + with_tone(second, tone)  # hoà, thuỷ, khoẻ
+    assert exact_form(new) == exact_form(old) == old
+    assert exact_form(new.upper()) == exact_form(old.upper()) == old
+    assert exact_form(nfd(new)) == old
+    assert folded_form(new) == folded_form(old) == onset + first + second
+
+
+# Syllables already in canonical form, one per vowel cluster kind, which must stay unchanged;
+# and the same syllables with the tone on a wrong vowel, which must move back.
+CANONICAL = [
+    "người", "ngoài", "khuỷu", "quý", "quả", "già", "gì", "giặt", "giếng", "hoàng", "mùa",
+    "cửa", "rượu", "tuần", "xoòng", "thuở", "hữu", "yếu", "tiếng", "muốn", "xoắn", "quốc",
+    "giữ", "huỳnh", "hái", "cháo", "sáu", "cày", "kéo", "túi", "mía", "chịu", "đảng", "ủy",
+    "việt", "khuyến", "quyền", "nguyễn", "thuyền", "ở", "ạ", "khỏe", "hòa", "thủy",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", CANONICAL)
+def test_canonical_syllables_stay_as_they_are(word: str) -> None:
+    assert canonical_tone(word) == word
+    assert exact_form(word.upper()) == word
+    assert exact_form(word.capitalize()) == word
+
+
+@pytest.mark.parametrize("word", CANONICAL)
+def test_a_misplaced_tone_moves_to_the_canonical_vowel(word: str) -> None:
+    base = nfd(word)
+    tone = next(ch for ch in base if ch in TONES.values())
+    stripped = unicodedata.normalize("NFC", base.replace(tone, ""))
+    vowels = [i for i, ch in enumerate(stripped) if fold(ch).lower() in "aeiouy"]
+    for i in vowels:
+        moved = unicodedata.normalize("NFC", stripped[: i + 1] + tone + stripped[i + 1 :])
+        if fold(moved) == fold(word):
+            assert exact_form(moved) == word, moved
+
+
+@pytest.mark.parametrize("word", ["café", "josé", "covid", "hòa-bình", "ừm", "xyz", "2024"])
+def test_words_that_are_not_one_syllable_with_one_tone_are_left_alone(word: str) -> None:
+    assert canonical_tone(word) == word
+
+
+@given(st.text(alphabet=VIETNAMESE_LETTERS + "aeiouyđbcdghklmnpqrstvx" + "".join(TONES.values())))
+def test_term_forms_are_idempotent_and_agree_on_the_folded_form(text: str) -> None:
+    for token in tokenize(normalize(text)):
+        exact = exact_form(token.text)
+        assert exact_form(exact) == exact
+        assert folded_form(exact) == folded_form(token.text)
+
+
+def test_accented_means_folding_changes_the_word() -> None:
+    assert is_accented("chúng")
+    assert is_accented("đi")
+    assert is_accented("Ủy")
+    assert not is_accented("chung")
+    assert not is_accented("Covid")
+    assert not is_accented("19")
