@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c const
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest test-slow test-compat bench-relevance bench-speed clean
+.PHONY: demo test lint typecheck pytest test-slow test-compat bench-relevance clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bgsearch needs Python 3.11 or newer (set PYTHON=...)")'
@@ -29,8 +29,8 @@ demo: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check bgsearch tests
-	$(BIN)/ruff format --check bgsearch tests
+	$(BIN)/ruff check bgsearch tests bench
+	$(BIN)/ruff format --check bgsearch tests bench
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
@@ -49,6 +49,18 @@ test-compat:
 	.venv-compat/bin/python -m pip uninstall --quiet -y whoosh3
 	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check whoosh-reloaded==2.7.5
 	.venv-compat/bin/pytest
+
+# Benchmarks (see bench/RESULTS.md). EVAL and CORPUS point at the data, never committed.
+EVAL ?= ../shared/eval
+CORPUS ?= ../shared/corpus/vi-news-38k.tar.gz
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[dev,bench]'
+	@touch $@ $(DEV_STAMP) $(STAMP)
+
+bench-relevance: $(BENCH_STAMP)
+	$(BIN)/python bench/relevance.py --eval $(EVAL) --corpus $(CORPUS)
 
 clean:
 	rm -rf $(VENV) .venv-compat .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -31,7 +31,7 @@ from bgsearch.text import analyze
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
 
 # Bump when the schema or the analysis changes so that old indexes no longer match queries.
-FORMAT = 1
+FORMAT = 2
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
@@ -44,11 +44,13 @@ TITLE_EXACT, TITLE_FOLDED, BODY_EXACT, BODY_FOLDED = (
     "body_exact",
     "body_folded",
 )
+# Neighbouring syllables as single terms (see text.analyze): adjacency without positions.
+TITLE_PAIRS, BODY_PAIRS = "title_pairs", "body_pairs"
 
 
 def _schema() -> fields.Schema:
-    def terms() -> fields.TEXT:
-        return fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True)
+    def terms(positions: bool = True) -> fields.TEXT:
+        return fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=positions)
 
     return fields.Schema(
         **{
@@ -60,6 +62,8 @@ def _schema() -> fields.Schema:
             TITLE_FOLDED: terms(),
             BODY_EXACT: terms(),
             BODY_FOLDED: terms(),
+            TITLE_PAIRS: terms(positions=False),
+            BODY_PAIRS: terms(positions=False),
         }
     )
 
@@ -161,7 +165,7 @@ def build_index(
         return IndexReport(index_dir, 0, skipped, now() - started)
     ix, fresh = _prepare(index_dir, rebuild)
     try:
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=1024)
     except index.LockError as error:
         raise IndexLockedError(
             f"index is locked by another bgsearch process ({index_dir})"
@@ -189,15 +193,17 @@ def build_index(
 
 
 def _fields(document: Document) -> dict[str, str]:
-    title_exact, title_folded = analyze(document.title)
-    body_exact, body_folded = analyze(document.body)
+    title = analyze(document.title)
+    body = analyze(document.body)
     return {
         ID: document.doc_id,
         PATH: document.path,
         TITLE: document.title,
         BODY: document.body,
-        TITLE_EXACT: " ".join(title_exact),
-        TITLE_FOLDED: " ".join(title_folded),
-        BODY_EXACT: " ".join(body_exact),
-        BODY_FOLDED: " ".join(body_folded),
+        TITLE_EXACT: " ".join(title.exact),
+        TITLE_FOLDED: " ".join(title.folded),
+        BODY_EXACT: " ".join(body.exact),
+        BODY_FOLDED: " ".join(body.folded),
+        TITLE_PAIRS: " ".join(title.pairs),
+        BODY_PAIRS: " ".join(body.pairs),
     }

@@ -23,10 +23,10 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from bgsearch import index as ix
-from bgsearch.querylang import Group, ParsedQuery, Unit, parse
+from bgsearch.querylang import TITLE, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
-from bgsearch.snippets import best_passage, highlight_all
-from bgsearch.text import term_forms
+from bgsearch.snippets import Snippet, best_passage, highlight_all
+from bgsearch.text import pair, term_forms
 
 __all__ = ["Hit", "Searcher"]
 
@@ -46,11 +46,20 @@ class Hit:
     title_highlights: tuple[tuple[int, int], ...]
 
 
-# (exact field, folded field, boost) for each place a word can be found.
-def _places(ranking: Ranking) -> dict[str | None, list[tuple[str, str, float]]]:
-    title = (ix.TITLE_EXACT, ix.TITLE_FOLDED, ranking.title_boost)
-    body = (ix.BODY_EXACT, ix.BODY_FOLDED, 1.0)
-    return {None: [title, body], "title": [title]}
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a word can be found: the fields of one part of an article, and its weight."""
+
+    exact: str
+    folded: str
+    pairs: str
+    boost: float
+
+
+def _places(ranking: Ranking) -> dict[str | None, list[_Place]]:
+    title = _Place(ix.TITLE_EXACT, ix.TITLE_FOLDED, ix.TITLE_PAIRS, ranking.title_boost)
+    body = _Place(ix.BODY_EXACT, ix.BODY_FOLDED, ix.BODY_PAIRS, 1.0)
+    return {None: [title, body], TITLE: [title]}
 
 
 class Searcher:
@@ -71,73 +80,116 @@ class Searcher:
     def close(self) -> None:
         self._searcher.close()
 
-    def search(self, text: str, limit: int = 10) -> list[Hit]:
-        """The best ``limit`` hits for ``text`` in the query language, best first."""
+    def search(self, text: str, limit: int = 10, *, snippets: bool = True) -> list[Hit]:
+        """The best ``limit`` hits for ``text`` in the query language, best first.
+
+        ``snippets=False`` leaves snippets and highlights empty, for callers that only rank.
+        """
         parsed = parse(text)
         if parsed.is_empty or limit < 1:
             return []
         return [
-            self._hit(text, rank, found, parsed)
+            self._hit(text, rank, found, parsed, snippets)
             for rank, found in enumerate(self._ranked(parsed, limit), start=1)
         ]
 
     # --- ranking ---------------------------------------------------------------------------
+    #
+    # Every clause is a plain term where possible: a flat union of terms is far cheaper for
+    # Whoosh than nested compound queries, and scores the same (an exact match always matches
+    # its folded term too, so "folded OR exact" adds the exact bonus only where it applies).
 
     def _ranked(self, parsed: ParsedQuery, limit: int) -> Iterator[Any]:
-        groups = [self._group(g) for g in parsed.groups]
+        long_question = len(parsed.groups) > self._ranking.tiered_max_groups
+        kept = self._informative(parsed.groups) if long_question else parsed.groups
+        exact = self._ranking.exact_boost_long if long_question else self._ranking.exact_boost
+        groups = [self._group(g, exact) for g in kept]
         bonus = self._adjacency(parsed.groups)
-        excluded = [self._unit(u) for u in parsed.excluded]
+        excluded = [q for unit in parsed.excluded for q in self._exclusion(unit)]
 
-        def finish(core: Any) -> Any:
-            if bonus:
-                core = wq.AndMaybe(core, wq.Or(bonus))
-            if excluded:
-                core = wq.AndNot(core, wq.Or(excluded))
-            return core
+        def without(query: Any) -> Any:
+            return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
         seen: set[int] = set()
         if 1 < len(groups) <= self._ranking.tiered_max_groups:
-            for found in self._searcher.search(finish(wq.And(groups)), limit=limit):
+            every = wq.And(groups)
+            if bonus:
+                every = wq.AndMaybe(every, wq.Or(bonus))
+            for found in self._searcher.search(without(every), limit=limit):
                 seen.add(found.docnum)
                 yield found
             if len(seen) == limit:
                 return
-        rest = self._searcher.search(
-            finish(wq.Or(groups)), limit=limit - len(seen), mask=seen or None
+        # A pair term only matches where both of its words do, so bonuses can join the union.
+        any_word = wq.Or([*groups, *bonus])
+        yield from self._searcher.search(
+            without(any_word), limit=limit - len(seen), mask=seen or None
         )
-        yield from rest
 
-    def _group(self, group: Group) -> Any:
-        units = [self._unit(u) for u in group.alternatives]
-        return units[0] if len(units) == 1 else wq.Or(units)
+    def _informative(self, groups: tuple[Group, ...]) -> tuple[Group, ...]:
+        """A long question's groups without the words that most documents contain.
 
-    def _unit(self, unit: Unit) -> Any:
+        Words such as "có", "không", "được" barely change BM25 scores but have the longest
+        posting lists: scoring them is most of a long question's cost. Their pair bonuses stay.
+        """
+        total = max(1, self._searcher.doc_count())
+        limit = self._ranking.common_word_share * total
+
+        def common(group: Group) -> bool:
+            return all(
+                len(u.syllables) == 1
+                and self._searcher.doc_frequency(ix.BODY_FOLDED, term_forms(u.syllables[0])[1])
+                > limit
+                for u in group.alternatives
+            )
+
+        kept = tuple(g for g in groups if not common(g))
+        return kept or groups
+
+    def _group(self, group: Group, exact_boost: float) -> Any:
+        clauses = [q for unit in group.alternatives for q in self._unit(unit, exact_boost)]
+        return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+    def _unit(self, unit: Unit, x: float) -> list[Any]:
+        """Should-clauses that match the unit, scoring exact accents above folded matches."""
         forms = [term_forms(s) for s in unit.syllables]
-        return wq.Or([self._in_field(forms, *place) for place in self._places[unit.field]])
+        places = self._places[unit.field]
+        if len(forms) == 1:
+            ((exact, folded),) = forms
+            clauses = [wq.Term(p.folded, folded, boost=p.boost) for p in places]
+            if exact != folded:
+                clauses += [wq.Term(p.exact, exact, boost=p.boost * x) for p in places]
+            return clauses
+        return [
+            wq.AndMaybe(wq.Or(self._phrase(forms, places)), wq.Or(self._exact(forms, places, x)))
+        ]
 
-    def _in_field(
-        self, forms: list[tuple[str, str]], exact_field: str, folded_field: str, boost: float
-    ) -> Any:
+    def _phrase(self, forms: list[tuple[str, str]], places: list[_Place]) -> list[Any]:
         folded = [f for _, f in forms]
-        found: Any = (
-            wq.Term(folded_field, folded[0], boost=boost)
-            if len(forms) == 1
-            else wq.Phrase(folded_field, folded, boost=boost)
-        )
+        if len(forms) == 2:
+            return [wq.Term(p.pairs, pair(*folded), boost=p.boost) for p in places]
+        return [wq.Phrase(p.folded, folded, boost=p.boost) for p in places]
+
+    def _exact(self, forms: list[tuple[str, str]], places: list[_Place], x: float) -> list[Any]:
+        """Exact-accent bonus for a phrase: its accented syllables."""
         accented = [e for e, f in forms if e != f]
-        if not accented:
-            return found
-        weight = boost * self._ranking.exact_boost
-        if len(accented) == len(forms) > 1:
-            exact: Any = wq.Phrase(exact_field, accented, boost=weight)
-        else:
-            exact = wq.Or([wq.Term(exact_field, e, boost=weight) for e in accented])
-        return wq.AndMaybe(found, exact)
+        return [wq.Term(p.exact, e, boost=p.boost * x) for p in places for e in accented]
+
+    def _exclusion(self, unit: Unit) -> list[Any]:
+        """An excluded word or phrase: exact if typed with accents, else every spelling."""
+        forms = [term_forms(s) for s in unit.syllables]
+        places = self._places[unit.field]
+        if len(forms) > 1:
+            return self._phrase(forms, places)
+        ((exact, folded),) = forms
+        if exact != folded:
+            return [wq.Term(p.exact, exact) for p in places]
+        return [wq.Term(p.folded, folded) for p in places]
 
     def _adjacency(self, groups: tuple[Group, ...]) -> list[Any]:
-        """Phrase bonuses for each pair of neighbouring single-word groups."""
+        """Bonus terms for neighbouring single-word groups found side by side."""
         words = [
-            g.alternatives[0].syllables[0]
+            term_forms(g.alternatives[0].syllables[0])
             if len(g.alternatives) == 1
             and len(g.alternatives[0].syllables) == 1
             and g.alternatives[0].field is None
@@ -148,19 +200,20 @@ class Searcher:
         weight = self._ranking.adjacency_boost
         for left, right in pairwise(words):
             if left and right:
-                pair = [term_forms(left)[1], term_forms(right)[1]]
-                for _, folded_field, boost in self._places[None]:
-                    bonus.append(wq.Phrase(folded_field, pair, boost=boost * weight))
+                term = pair(left[1], right[1])
+                bonus += [
+                    wq.Term(p.pairs, term, boost=p.boost * weight) for p in self._places[None]
+                ]
         return bonus
 
     # --- hits ------------------------------------------------------------------------------
 
-    def _hit(self, text: str, rank: int, found: Any, parsed: ParsedQuery) -> Hit:
+    def _hit(self, text: str, rank: int, found: Any, parsed: ParsedQuery, snippets: bool) -> Hit:
         stored = found.fields()
-        forms = [term_forms(s) for s in parsed.syllables]
+        forms = [term_forms(s) for s in parsed.syllables] if snippets else []
         folded = {f for _, f in forms}
         exact = {e for e, f in forms if e != f}
-        snippet = best_passage(stored[ix.BODY], folded, exact)
+        snippet = best_passage(stored[ix.BODY], folded, exact) if snippets else Snippet("", ())
         title = highlight_all(stored[ix.TITLE], folded, exact)
         return Hit(
             query=text,

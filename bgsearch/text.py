@@ -21,7 +21,9 @@ from functools import lru_cache
 
 __all__ = [
     "VIETNAMESE_LETTERS",
+    "Analysis",
     "Token",
+    "accent_variants",
     "analyze",
     "canonical_tone",
     "exact_form",
@@ -29,6 +31,7 @@ __all__ = [
     "folded_form",
     "is_accented",
     "normalize",
+    "pair",
     "term_forms",
     "tokenize",
 ]
@@ -222,7 +225,73 @@ def is_accented(token: str) -> bool:
     return exact != folded
 
 
-def analyze(text: str) -> tuple[list[str], list[str]]:
-    """The exact and folded terms of normalised ``text``, position for position."""
-    forms = [term_forms(token.text) for token in tokenize(text)]
-    return [exact for exact, _ in forms], [folded for _, folded in forms]
+# Each base letter and the Vietnamese letters that fold to it ("đ" only starts a syllable).
+_SPELLINGS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
+_TONE_CHOICES = ("", *sorted(_TONES))
+MAX_SPELLINGS = 216
+
+
+def accent_variants(folded: str) -> list[str]:
+    """Every exact syllable that folds to ``folded``, tone on its canonical vowel.
+
+    ``"tuan"`` gives ``tuan, tuân, tuấn, tuần, …, tưan, …``: the candidates among which a
+    search restores the accents a user left out. Not a syllable (digits, over 7 letters, no
+    vowel): an empty list.
+    """
+    if not (folded.isascii() and folded.isalpha() and folded.islower()) or len(folded) > 7:
+        return []
+    if not any(ch in _VOWELS for ch in folded):
+        return []
+    options = [_SPELLINGS.get(ch, ch) if ch != "d" or i == 0 else ch for i, ch in enumerate(folded)]
+    first_vowel = next(i for i, ch in enumerate(folded) if ch in _VOWELS)
+    bases = [""]
+    for choice in options:
+        bases = [b + ch for b in bases for ch in choice]
+        if len(bases) * len(_TONE_CHOICES) > MAX_SPELLINGS:
+            return []
+    variants = {
+        canonical_tone(
+            unicodedata.normalize("NFC", base[: first_vowel + 1] + tone + base[first_vowel + 1 :])
+        )
+        for base in bases
+        for tone in _TONE_CHOICES
+    }
+    return sorted(variants)
+
+
+PAIR_JOINER = "_"  # never inside a term: tokens exclude "_"
+# Neighbouring syllables across one of these are not a multi-syllable word.
+_BREAK = re.compile(r"[.!?;:\n\u2026]")
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The terms of a text: exact and folded forms position for position, and folded pairs."""
+
+    exact: list[str]
+    folded: list[str]
+    pairs: list[str]
+
+
+def pair(left: str, right: str) -> str:
+    """The term for two syllables side by side ("tuần" + "tra" -> "tuần_tra")."""
+    return left + PAIR_JOINER + right
+
+
+def analyze(text: str) -> Analysis:
+    """The terms of normalised ``text``.
+
+    ``pairs`` holds the folded pair of each two neighbouring syllables within a sentence:
+    multi-syllable words ("biên giới" -> "bien_gioi") as single terms, so adjacency needs no
+    positions. Exact pairs were measured and added nothing (see ranking.py).
+    """
+    tokens = tokenize(text)
+    forms = [term_forms(token.text) for token in tokens]
+    exact = [e for e, _ in forms]
+    folded = [f for _, f in forms]
+    pairs = []
+    for i in range(len(tokens) - 1):
+        if _BREAK.search(text, tokens[i].end, tokens[i + 1].start):
+            continue
+        pairs.append(pair(folded[i], folded[i + 1]))
+    return Analysis(exact, folded, pairs)

@@ -106,10 +106,15 @@ def test_absurdly_long_tokens_are_dropped() -> None:
 
 
 def test_analyze_gives_both_forms_position_for_position() -> None:
-    assert analyze("Đảng uỷ HOÀ bình") == (
-        ["đảng", "ủy", "hòa", "bình"],
-        ["dang", "uy", "hoa", "binh"],
-    )
+    analysis = analyze("Đảng uỷ HOÀ bình")
+    assert analysis.exact == ["đảng", "ủy", "hòa", "bình"]
+    assert analysis.folded == ["dang", "uy", "hoa", "binh"]
+
+
+def test_pairs_are_folded_neighbours_within_a_sentence() -> None:
+    assert analyze("Tuần tra, biên giới. Covid 19").pairs == [
+        "tuan_tra", "tra_bien", "bien_gioi", "covid_19",
+    ]  # fmt: skip
 
 
 # --- tone placement ----------------------------------------------------------------------------
