@@ -158,7 +158,7 @@ def index_command(
             if isinstance(progress, RichProgress):
                 progress.stop()
         print_report(report)
-        if not report.indexed:
+        if not report.indexed and not report.unchanged:
             raise NothingToIndexError(
                 "nothing could be indexed from " + ", ".join(str(p) for p in paths)
             )

@@ -1,4 +1,4 @@
-"""Files to documents: find article files, read and decode them, split title from body.
+"""Files to documents: find article files, read and decode them, find their parts.
 
 Everything here is plain Python; the index module decides how documents are stored.
 """
@@ -10,13 +10,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bgsearch.article import parse_article
 from bgsearch.text import normalize
 
-__all__ = ["Document", "Skip", "Source", "discover", "read_document"]
+__all__ = ["Document", "Skip", "Source", "decode_document", "discover", "read_document"]
 
 SUFFIXES = frozenset({".txt"})
-# A title longer than this is a paragraph that happened to come first (seed 000): cut it.
-MAX_TITLE_CHARS = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +24,7 @@ class Source:
 
     path: Path
     doc_id: str
+    root: str  # the folder or file given, resolved: its files' entries are replaced together
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,9 @@ class Document:
     path: str
     title: str
     body: str
+    date: str | None = None  # ISO 8601
+    source: str | None = None
+    url: str | None = None
 
 
 def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[Source], list[Skip]]:
@@ -64,13 +67,14 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[S
             found: Iterable[tuple[Path, str]] = [(root, root.name)]
         else:
             found = _walk(root, excluded)
+        resolved = str(root.resolve())
         for path, doc_id in found:
             if path.suffix.lower() not in SUFFIXES:
                 continue
             if doc_id in sources:
                 skips.append(Skip(str(path), f"same id as {sources[doc_id].path}"))
                 continue
-            sources[doc_id] = Source(path, doc_id)
+            sources[doc_id] = Source(path, doc_id, resolved)
     return [sources[k] for k in sorted(sources)], skips
 
 
@@ -94,6 +98,11 @@ def read_document(source: Source) -> Document | Skip:
         raw = source.path.read_bytes()
     except OSError as error:
         return Skip(str(source.path), error.strerror or type(error).__name__)
+    return decode_document(source, raw)
+
+
+def decode_document(source: Source, raw: bytes) -> Document | Skip:
+    """Turn a file's bytes into a :class:`Document`, or say why they cannot be indexed."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -101,19 +110,13 @@ def read_document(source: Source) -> Document | Skip:
     text = normalize(text)
     if not text.strip():
         return Skip(str(source.path), "empty")
-    title, body = split_title(text)
-    return Document(source.doc_id, str(source.path.resolve()), title, body)
-
-
-def split_title(text: str) -> tuple[str, str]:
-    """The first non-empty line is the title; the rest is the body.
-
-    A first line that is really a paragraph keeps its text in the body and only its start,
-    cut on a word boundary, as the title.
-    """
-    first, _, rest = text.strip().partition("\n")
-    first = " ".join(first.split())
-    if len(first) <= MAX_TITLE_CHARS:
-        return first, rest.strip()
-    cut = first.rfind(" ", 0, MAX_TITLE_CHARS)
-    return first[: cut if cut > 0 else MAX_TITLE_CHARS] + "…", text.strip()
+    article = parse_article(text)
+    return Document(
+        source.doc_id,
+        str(source.path.resolve()),
+        article.title,
+        article.body,
+        article.date,
+        article.source,
+        article.url,
+    )

@@ -19,25 +19,27 @@ from typing import Any
 from whoosh import fields, index, writing
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from bgsearch.documents import Document, Skip, discover, read_document
+from bgsearch.documents import Document, Skip, Source, decode_document, discover
 from bgsearch.errors import (
     IndexIncompatibleError,
     IndexLockedError,
     IndexMissingError,
     NotAnIndexError,
 )
+from bgsearch.manifest import Entry, Manifest, file_hash
 from bgsearch.text import analyze
 
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
 
 # Bump when the schema or the analysis changes so that old indexes no longer match queries.
-FORMAT = 2
+FORMAT = 3
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
 
 # Field names: stored fields for display, indexed term fields for each form.
 ID, PATH, TITLE, BODY = "id", "path", "title", "body"
+DATE, SOURCE, URL = "date", "source", "url"
 TITLE_EXACT, TITLE_FOLDED, BODY_EXACT, BODY_FOLDED = (
     "title_exact",
     "title_folded",
@@ -58,6 +60,9 @@ def _schema() -> fields.Schema:
             PATH: fields.STORED(),
             TITLE: fields.STORED(),
             BODY: fields.STORED(),
+            DATE: fields.STORED(),
+            SOURCE: fields.STORED(),
+            URL: fields.STORED(),
             TITLE_EXACT: terms(),
             TITLE_FOLDED: terms(),
             BODY_EXACT: terms(),
@@ -73,9 +78,11 @@ class IndexReport:
     """What one indexing run did."""
 
     index_dir: Path
-    indexed: int
+    indexed: int  # new or changed files written to the index
     skipped: list[Skip] = field(default_factory=list)
     seconds: float = 0.0
+    unchanged: int = 0
+    removed: int = 0
 
 
 class Progress:
@@ -152,11 +159,11 @@ def build_index(
 ) -> IndexReport:
     """Index every article file under ``paths`` into ``index_dir``.
 
-    Files that cannot be indexed are listed in the report, not raised: one bad file never
-    stops a run. Nothing is created when no article file is found.
-
-    Re-running replaces documents with the same id. With ``rebuild`` the new set of documents
-    replaces the old index in a single commit, so the old one stays readable until then.
+    A re-run reads only files whose size or modification time changed, re-indexes only those
+    whose content changed, and removes the documents of files that are gone from the folders
+    given. With ``rebuild`` every file is read and the new index replaces the old one in a
+    single commit, so the old one stays readable until then. Files that cannot be indexed are
+    listed in the report, not raised: one bad file never stops a run.
     """
     started = now()
     progress = progress or Progress()
@@ -164,35 +171,98 @@ def build_index(
     if not sources:
         return IndexReport(index_dir, 0, skipped, now() - started)
     ix, fresh = _prepare(index_dir, rebuild)
+    before = Manifest() if fresh else Manifest.load(index_dir)
+    after = Manifest(dict(before.entries))
+    run = _Run(ix, index_dir, fresh)
+    unchanged = 0
     try:
-        writer = ix.writer(limitmb=1024)
-    except index.LockError as error:
-        raise IndexLockedError(
-            f"index is locked by another bgsearch process ({index_dir})"
-        ) from error
-    indexed = 0
-    try:
-        add = writer.add_document if fresh else writer.update_document
         progress.start(len(sources))
         for source in sources:
-            document = read_document(source)
-            if isinstance(document, Skip):
-                skipped.append(document)
+            outcome = _index_one(source, before, after, run)
+            if isinstance(outcome, Skip):
+                skipped.append(outcome)
             else:
-                add(**_fields(document))
-                indexed += 1
+                unchanged += not outcome
             progress.advance()
+        # Files gone from the roots, or no longer readable, leave the index too.
+        present = {s.doc_id for s in sources} & set(after.entries)
+        gone = before.gone({s.root for s in sources}, present)
+        for doc_id in gone:
+            run.writer().delete_by_term(ID, doc_id)
+            after.entries.pop(doc_id, None)
     except BaseException:
-        writer.cancel()
+        run.cancel()
         raise
-    if indexed or rebuild:
-        writer.commit(mergetype=writing.CLEAR if rebuild else None)
-    else:
-        writer.cancel()
-    return IndexReport(index_dir, indexed, skipped, now() - started)
+    run.commit(rebuild)
+    if run.changed or fresh:
+        after.save(index_dir)
+    return IndexReport(
+        index_dir, run.added, skipped, now() - started, unchanged=unchanged, removed=len(gone)
+    )
 
 
-def _fields(document: Document) -> dict[str, str]:
+class _Run:
+    """The writer of one run, opened only when something changes (no lock, no commit else)."""
+
+    def __init__(self, ix: Any, index_dir: Path, fresh: bool) -> None:
+        self._ix, self._dir, self.fresh = ix, index_dir, fresh
+        self._writer: Any = None
+        self.added = 0
+        self.changed = False
+
+    def writer(self) -> Any:
+        if self._writer is None:
+            try:
+                self._writer = self._ix.writer(limitmb=1024)
+            except index.LockError as error:
+                raise IndexLockedError(
+                    f"index is locked by another bgsearch process ({self._dir})"
+                ) from error
+        self.changed = True
+        return self._writer
+
+    def add(self, document: Document) -> None:
+        writer = self.writer()
+        (writer.add_document if self.fresh else writer.update_document)(**_fields(document))
+        self.added += 1
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+
+    def commit(self, rebuild: bool) -> None:
+        if rebuild and self._writer is None:
+            self.writer()  # an empty rebuild still replaces the old documents
+        if self._writer is not None:
+            self._writer.commit(mergetype=writing.CLEAR if rebuild else None)
+
+
+def _index_one(source: Source, before: Manifest, after: Manifest, run: _Run) -> bool | Skip:
+    """Index one file if it changed: True when written, False when unchanged, or a Skip."""
+    try:
+        stat = source.path.stat()
+        if before.unchanged(source.doc_id, source.root, stat):
+            return False
+        raw = source.path.read_bytes()
+    except OSError as error:
+        after.entries.pop(source.doc_id, None)
+        return Skip(str(source.path), error.strerror or type(error).__name__)
+    digest = file_hash(raw)
+    entry = Entry(source.root, stat.st_size, stat.st_mtime_ns, digest)
+    if before.same_content(source.doc_id, source.root, digest):
+        after.entries[source.doc_id] = entry  # touched, not changed: remember the new mtime
+        run.changed = True
+        return False
+    document = decode_document(source, raw)
+    if isinstance(document, Skip):
+        after.entries.pop(source.doc_id, None)
+        return document
+    run.add(document)
+    after.entries[source.doc_id] = entry
+    return True
+
+
+def _fields(document: Document) -> dict[str, str | None]:
     title = analyze(document.title)
     body = analyze(document.body)
     return {
@@ -200,6 +270,9 @@ def _fields(document: Document) -> dict[str, str]:
         PATH: document.path,
         TITLE: document.title,
         BODY: document.body,
+        DATE: document.date,
+        SOURCE: document.source,
+        URL: document.url,
         TITLE_EXACT: " ".join(title.exact),
         TITLE_FOLDED: " ".join(title.folded),
         BODY_EXACT: " ".join(body.exact),

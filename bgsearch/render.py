@@ -43,6 +43,9 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "id": hit.id,
         "path": hit.path,
         "title": hit.title,
+        "date": hit.date,
+        "source": hit.source,
+        "url": hit.url,
         "score": hit.score,
         "snippet": hit.snippet,
         "highlights": [list(span) for span in hit.highlights],
@@ -94,6 +97,9 @@ def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None
     indent = len(f"{len(hits)}.") + 2
     for hit in hits:
         meta = Text(_display_path(hit.path), style="cyan")
+        for part in (hit.date, hit.source):
+            if part:
+                meta.append(f"  {printable(part)}", style="green")
         meta.append(f"  score {hit.score:.2f}", style="dim")
         title = _styled(hit.title, hit.title_highlights, "bold", "bold yellow")
         _hanging(console, f"{hit.rank}.", title, indent)
@@ -159,7 +165,10 @@ def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
     for skip in report.skipped:
         err.write(f"bgsearch: skipped {printable(skip.path)}: {skip.reason}\n")
     where = printable(str(Path(report.index_dir)))
+    changes = ""
+    if report.unchanged or report.removed:
+        changes = f" ({report.unchanged:,} unchanged, {report.removed:,} removed)"
     err.write(
-        f"bgsearch: indexed {report.indexed} file{'s' if report.indexed != 1 else ''} "
-        f"into {where} in {report.seconds:.1f} s; skipped {len(report.skipped)}\n"
+        f"bgsearch: indexed {report.indexed:,} file{'s' if report.indexed != 1 else ''}"
+        f"{changes} into {where} in {report.seconds:.1f} s; skipped {len(report.skipped):,}\n"
     )

@@ -7,8 +7,9 @@ How a query ranks (knobs in :mod:`bgsearch.ranking`):
   accented spelling equally;
 * title matches weigh more than body matches (BM25F per field, summed);
 * two query syllables side by side in a document score an adjacency bonus;
-* short queries list the documents that match every word group first, then partial matches;
-  long questions are ranked partial matches throughout.
+* short queries rank in tiers: documents with every pair of neighbouring words side by side,
+  then those with every word, then partial matches; long questions are ranked partial matches
+  throughout, without the words most documents contain.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class Hit:
     id: str
     path: str
     title: str
+    date: str | None
+    source: str | None
+    url: str | None
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...]
@@ -110,21 +114,28 @@ class Searcher:
         def without(query: Any) -> Any:
             return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
-        seen: set[int] = set()
+        # Short queries rank in tiers: every neighbouring pair side by side, then every word,
+        # then any word; each tier ranked by score, each later tier skipping what came before.
+        tiers = []
         if 1 < len(groups) <= self._ranking.tiered_max_groups:
             every = wq.And(groups)
             if bonus:
-                every = wq.AndMaybe(every, wq.Or(bonus))
-            for found in self._searcher.search(without(every), limit=limit):
+                together = [wq.Or(b) for b in bonus]
+                tiers.append(wq.And([*groups, *together]))
+                every = wq.AndMaybe(every, wq.Or([t for b in bonus for t in b]))
+            tiers.append(every)
+        # A pair term only matches where both of its words do, so bonuses can join the union.
+        tiers.append(wq.Or([*groups, *(t for b in bonus for t in b)]))
+        seen: set[int] = set()
+        for tier in tiers:
+            results = self._searcher.search(
+                without(tier), limit=limit - len(seen), mask=seen or None
+            )
+            for found in results:
                 seen.add(found.docnum)
                 yield found
-            if len(seen) == limit:
+            if len(seen) >= limit:
                 return
-        # A pair term only matches where both of its words do, so bonuses can join the union.
-        any_word = wq.Or([*groups, *bonus])
-        yield from self._searcher.search(
-            without(any_word), limit=limit - len(seen), mask=seen or None
-        )
 
     def _informative(self, groups: tuple[Group, ...]) -> tuple[Group, ...]:
         """A long question's groups without the words that most documents contain.
@@ -186,8 +197,8 @@ class Searcher:
             return [wq.Term(p.exact, exact) for p in places]
         return [wq.Term(p.folded, folded) for p in places]
 
-    def _adjacency(self, groups: tuple[Group, ...]) -> list[Any]:
-        """Bonus terms for neighbouring single-word groups found side by side."""
+    def _adjacency(self, groups: tuple[Group, ...]) -> list[list[Any]]:
+        """For each two neighbouring single-word groups, the terms that find them side by side."""
         words = [
             term_forms(g.alternatives[0].syllables[0])
             if len(g.alternatives) == 1
@@ -196,14 +207,14 @@ class Searcher:
             else None
             for g in groups
         ]
-        bonus = []
+        bonus: list[list[Any]] = []
         weight = self._ranking.adjacency_boost
         for left, right in pairwise(words):
             if left and right:
                 term = pair(left[1], right[1])
-                bonus += [
-                    wq.Term(p.pairs, term, boost=p.boost * weight) for p in self._places[None]
-                ]
+                bonus.append(
+                    [wq.Term(p.pairs, term, boost=p.boost * weight) for p in self._places[None]]
+                )
         return bonus
 
     # --- hits ------------------------------------------------------------------------------
@@ -221,6 +232,9 @@ class Searcher:
             id=stored[ix.ID],
             path=stored[ix.PATH],
             title=title.text,
+            date=stored.get(ix.DATE),
+            source=stored.get(ix.SOURCE),
+            url=stored.get(ix.URL),
             score=round(float(found.score), 4),
             snippet=snippet.text,
             highlights=snippet.highlights,

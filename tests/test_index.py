@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.conftest import SEEDS, bgsearch, write_articles
@@ -121,3 +122,55 @@ def test_the_index_pickles_no_bgsearch_class(tmp_path: Path) -> None:
     assert bgsearch("index", str(SEEDS)).exit_code == 0
     (toc,) = (tmp_path / "index").glob("_MAIN_*.toc")
     assert b"bgsearch" not in toc.read_bytes()
+
+
+def generations(index: Path) -> list[str]:
+    return sorted(p.name for p in index.glob("_MAIN_*.toc"))
+
+
+def test_rerun_with_no_change_reads_and_writes_nothing(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", {f"{n}.txt": f"Tin {n}\ntuần tra" for n in "abc"})
+    assert bgsearch("index", "docs").exit_code == 0
+    before = generations(tmp_path / "index")
+    # Same size and mtime: a run that re-read unchanged files would see the new title.
+    stat = (docs / "b.txt").stat()
+    (docs / "b.txt").write_text("Tin x\ntuần tra", encoding="utf-8")
+    os.utime(docs / "b.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    run = bgsearch("index", "docs")
+    assert run.exit_code == 0
+    assert run.stderr.startswith("bgsearch: indexed 0 files (3 unchanged, 0 removed) into index")
+    assert generations(tmp_path / "index") == before
+    assert "Tin b" in {r["title"] for r in bgsearch("query", "tuần tra", "--json").records}
+
+
+def test_rerun_touches_only_changed_and_deleted_files(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", {f"{n}.txt": f"Tin {n}\ntuần tra" for n in "abcd"})
+    assert bgsearch("index", "docs").exit_code == 0
+    (docs / "a.txt").write_text("Tin a mới\ntuần tra biên giới", encoding="utf-8")  # changed
+    (docs / "b.txt").unlink()  # deleted
+    os.utime(docs / "c.txt", (1, 1))  # touched, same content
+    run = bgsearch("index", "docs")
+    assert run.stderr.startswith("bgsearch: indexed 1 file (2 unchanged, 1 removed)")
+    records = bgsearch("query", "tuần tra", "--json").records
+    assert sorted((r["id"], r["title"]) for r in records) == [
+        ("a.txt", "Tin a mới"), ("c.txt", "Tin c"), ("d.txt", "Tin d"),
+    ]  # fmt: skip
+    again = bgsearch("index", "docs")
+    assert again.stderr.startswith("bgsearch: indexed 0 files (3 unchanged, 0 removed)")
+
+
+def test_files_under_other_roots_are_kept(tmp_path: Path) -> None:
+    write_articles(tmp_path / "one", {"a.txt": "A\ntuần tra"})
+    write_articles(tmp_path / "two", {"b.txt": "B\ntuần tra"})
+    assert bgsearch("index", "one").exit_code == 0
+    assert bgsearch("index", "two").exit_code == 0
+    assert sorted(bgsearch("query", "tuần tra", "--json").ids) == ["a.txt", "b.txt"]
+
+
+def test_a_file_that_can_no_longer_be_read_leaves_the_index(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", {"a.txt": "A\ntuần tra", "b.txt": "B\ntuần tra"})
+    assert bgsearch("index", "docs").exit_code == 0
+    (docs / "b.txt").write_bytes(b"\xff\xfe\xfa broken")
+    run = bgsearch("index", "docs")
+    assert "bgsearch: skipped docs/b.txt: not UTF-8 text" in run.stderr
+    assert bgsearch("query", "tuần tra", "--json").ids == ["a.txt"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def test_json_record_is_the_documented_contract(seed_index: Path) -> None:
     run = bgsearch("query", "tuần tra chung", "-n", "1", "--index", str(seed_index), "--json")
     (record,) = run.records
     assert list(record) == [
-        "query", "rank", "id", "path", "title", "score",
+        "query", "rank", "id", "path", "title", "date", "source", "url", "score",
         "snippet", "highlights", "title_highlights",
     ]  # fmt: skip
     assert record["query"] == "tuần tra chung"
@@ -84,6 +85,9 @@ def test_json_record_is_the_documented_contract(seed_index: Path) -> None:
     assert Path(record["path"]).name == T003
     assert Path(record["path"]).is_absolute()
     assert record["title"] == "Trùng Khánh phát huy vai trò toàn dân trong bảo vệ biên giới"
+    assert record["date"] is None  # the article gives no date of its own
+    assert record["source"] == "Cao Bằng"
+    assert record["url"].startswith("https://baocaobang.vn/trung-khanh-phat-huy")
     assert isinstance(record["score"], float)
     assert record["score"] > 0
     assert all(record["snippet"][a:b] for a, b in record["highlights"])
@@ -201,3 +205,17 @@ def test_usage_errors_are_one_line_with_the_fix(seed_index: Path) -> None:
     assert run.stderr == (
         "bgsearch: error: Missing argument 'QUERY'. (see 'bgsearch query --help')\n"
     )
+
+
+def test_seed_metadata_matches_what_a_person_reads(seed_index: Path) -> None:
+    """Golden: title, date, source and URL of every seed, as the JSON output gives them."""
+    golden = json.loads((Path(__file__).parent / "fixtures" / "seeds-metadata.json").read_text())
+    run = bgsearch("query", "biên giới", "--index", str(seed_index), "--json")
+    found = {r["id"]: {k: r[k] for k in ("title", "date", "source", "url")} for r in run.records}
+    assert found == golden
+
+
+def test_boilerplate_is_neither_indexed_nor_shown(seed_index: Path) -> None:
+    for furniture in ["Ý kiến bạn đọc", "Tìm kiếm theo ngày", "Zalo"]:
+        run = bgsearch("query", f'"{furniture}"', "--index", str(seed_index), "--json")
+        assert run.exit_code == 1, furniture

@@ -1,0 +1,187 @@
+"""Article text to article parts: title, body, publication date, source, URL.
+
+Pure functions over normalised text. Real article files carry page furniture (mastheads,
+share buttons, weather widgets), datelines in several forms and a source line at the end; this
+module finds the parts a reader would name and leaves the rest out of the index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from urllib.parse import urlsplit
+
+__all__ = ["Article", "is_boilerplate", "parse_article"]
+
+# A first line longer than this is a paragraph that happens to come first (seed 000).
+MAX_TITLE_CHARS = 160
+TITLE_FROM_SENTENCE_CHARS = 120
+# The headline sits at most this many lines above the dateline.
+HEADER_LINES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The parts of one article. ``date`` is ISO 8601 (``YYYY-MM-DD``) or None."""
+
+    title: str
+    body: str
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+@cache
+def _boilerplate() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    exact: set[str] = set()
+    patterns: list[str] = []
+    text = files("bgsearch").joinpath("boilerplate.txt").read_text(encoding="utf-8")
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("re:"):
+            patterns.append(f"(?:{line[3:]})")
+        else:
+            exact.add(" ".join(line.casefold().split()))
+    pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+    return frozenset(exact), pattern
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line of page furniture listed in ``boilerplate.txt``."""
+    exact, pattern = _boilerplate()
+    flat = " ".join(line.casefold().split())
+    return bool(flat) and (flat in exact or bool(pattern and pattern.fullmatch(flat)))
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DAY = r"(?P<d>\d{1,2})"
+_MONTH = r"(?P<m>\d{1,2})"
+_YEAR = r"(?P<y>(?:19|20)\d{2})"
+# A whole line that only gives the date: "Ngày 01/10/2020", "Ngày 27 tháng 06 năm 2020",
+# "23:26, 18/04/2024", "Thứ Hai, 18/04/2024 - 23:26".
+_DATELINE = re.compile(
+    r"(?:(?:thứ \w+|chủ nhật),?\s*)?(?:ngày\s*)?(?:\d{1,2}:\d{2}\s*,?\s*)?"
+    rf"(?:{_DAY}\s*[/.-]\s*{_MONTH}\s*[/.-]\s*{_YEAR}"
+    r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>(?:19|20)\d{2}))"
+    r"(?:\s*[-,|]?\s*\d{1,2}:\d{2}(?:\s*\(?GMT[+\d:]*\)?)?)?",
+    re.IGNORECASE,
+)
+# A day and month without year early in the text: "Ngày 19.2,", "Chiều ngày 14/2,".
+_DAY_MONTH = re.compile(
+    rf"\b(?:sáng|chiều|tối|trưa|đêm)?\s*ngày\s+{_DAY}\s*[/.]\s*{_MONTH}(?![\d/.]*\d)",
+    re.IGNORECASE,
+)
+# "date 2020-02" before the text (seed 000): the year and month the page was filed under.
+_FILED = re.compile(rf"^\s*date\s+{_YEAR}-{_MONTH}\b\s*", re.IGNORECASE)
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _iso(year: str | int, month: str | int, day: str | int) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+# --- source --------------------------------------------------------------------------------
+
+# "Nguồn: https://…", "Nguồn Cao Bằng: https://…", "Nguồn Biên Phòng: https://…"
+_SOURCE = re.compile(r"nguồn\s*(?P<name>[^:]{0,60}?)\s*:\s*(?P<url>https?://\S+)", re.IGNORECASE)
+# Agency code and dateline at the start of a lead paragraph: "BHG - Ngày 19.2, ".
+_LEAD = re.compile(
+    r"^(?:[A-ZĐ]{2,8}\s*[-–]\s*)?(?:(?:sáng|chiều|tối|trưa)?\s*ngày\s+\d{1,2}[./]\d{1,2},\s*)?",
+    re.IGNORECASE,
+)
+
+
+def _source(url: str, name: str) -> str:
+    if name:
+        return name
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+# --- the article ---------------------------------------------------------------------------
+
+
+def parse_article(text: str) -> Article:
+    """Find title, body, date, source and URL in normalised article text.
+
+    The title is the headline above a dateline when there is one (skipping mastheads and
+    widgets above it), else the first line; a first line that is a whole paragraph gives the
+    start of its first sentence. A date without year takes the year of a "date YYYY-MM" line,
+    or the only year the article mentions; otherwise there is no date, never a guess.
+    """
+    lines = [line for line in text.split("\n") if not is_boilerplate(line)]
+    filed_year = None
+    if lines and (filed := _FILED.match(lines[0])):
+        filed_year = filed.group("y")
+        lines[0] = lines[0][filed.end() :]
+
+    source = url = None
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    for i in reversed(content[-4:]):
+        if match := _SOURCE.fullmatch(lines[i].strip()):
+            url = match.group("url")
+            source = _source(url, match.group("name").strip())
+            del lines[i]
+            break
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if not content:
+        return Article("", "", source=source, url=url)
+
+    published = None
+    start = content[0]  # where the title is
+    for position, i in enumerate(content[:HEADER_LINES]):
+        if match := _DATELINE.fullmatch(lines[i].strip()):
+            published = _iso(
+                match.group("y") or match.group("y2"),
+                match.group("m") or match.group("m2"),
+                match.group("d") or match.group("d2"),
+            )
+            if position:
+                start = content[position - 1]
+            lines[i] = ""
+            break
+
+    first = " ".join(lines[start].split())
+    if len(first) <= MAX_TITLE_CHARS:
+        title = first
+        body = "\n".join(lines[start + 1 :]).strip()
+    else:
+        title = _title_from_lead(first)
+        body = "\n".join(lines[start:]).strip()
+
+    if published is None:
+        published = _undated(body[:400], text, filed_year)
+    return Article(title, body, published, source, url)
+
+
+def _title_from_lead(paragraph: str) -> str:
+    """The start of a lead paragraph's first sentence, cut on a word boundary."""
+    lead = _LEAD.sub("", paragraph, count=1)
+    sentence = re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0]
+    if len(sentence) <= TITLE_FROM_SENTENCE_CHARS:
+        return sentence.rstrip(".")
+    cut = sentence.rfind(" ", 0, TITLE_FROM_SENTENCE_CHARS)
+    return sentence[: cut if cut > 0 else TITLE_FROM_SENTENCE_CHARS].rstrip(",;:") + "…"
+
+
+def _undated(opening: str, whole: str, filed_year: str | None) -> str | None:
+    """A date from "ngày 14/2" in the opening, with an unambiguous year, or None."""
+    match = _DAY_MONTH.search(opening)
+    if not match:
+        return None
+    year = filed_year
+    if year is None:
+        years = set(_ANY_YEAR.findall(whole))
+        if len(years) != 1:
+            return None
+        (year,) = years
+    return _iso(year, match.group("m"), match.group("d"))
