@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from bgsearch.documents import Document, Skip, discover, read_document
 from bgsearch.index import build_index
@@ -273,6 +274,11 @@ def prepare_set(name: str, eval_dir: Path, corpus: Path, work: Path) -> tuple[Pa
     return data, questions
 
 
+def knob(current: float, text: str) -> float:
+    """A knob's value from the command line, of the type the knob already has."""
+    return type(current)(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval", type=Path, required=True, help="the eval folder")
@@ -293,7 +299,9 @@ def main() -> None:
         "--work", type=Path, help="keep data and bgsearch indexes here between runs (tuning)"
     )
     args = parser.parse_args()
-    overrides = {k: type(getattr(RANKING, k))(v) for k, v in (s.split("=") for s in args.set)}
+    overrides: dict[str, Any] = {
+        k: knob(getattr(RANKING, k), v) for k, v in (s.split("=") for s in args.set)
+    }
     ranking = replace(RANKING, **overrides)
 
     out = [

@@ -44,6 +44,14 @@ class Ranking:
     adjacency_boost: float = 1.0
     # Queries with up to this many word groups list documents matching all of them first.
     tiered_max_groups: int = 4
+    # ... and before those, documents with the query's multi-syllable words side by side: a pair
+    # counts as a word when it stands together in at least this share of the documents holding
+    # its rarer syllable ("công an", "biên giới"). A tier for every pair cost 0.021 / 0.013 on
+    # known-item (chance neighbours of rare title words outranked the target). Share 0.34 gave
+    # 0.323 0.322 0.779 0.727; 0.5: 0.324 0.323 0.779 0.727; 0.55: 0.333 0.330 0.778 0.726;
+    # 0.6: 0.334 0.332 0.778 0.726; 1.0 (no tier): 0.341 0.340 0.778 0.727. The seeds' "công an"
+    # stands together in 3 of 5 documents: 0.55 keeps that word tiered, at a cost on vicov.
+    word_pair_share: float = 0.55
     # In longer questions, words found in more than this share of documents are not scored
     # on their own (only as part of pairs): they cost the most and weigh the least. On 200
     # vicov questions: no pruning 0.344 / 0.357 at about 300 ms a question; 0.10: 0.344 /

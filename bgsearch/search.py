@@ -27,7 +27,7 @@ from bgsearch import index as ix
 from bgsearch.querylang import TITLE, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.snippets import Snippet, best_passage, highlight_all
-from bgsearch.text import pair, term_forms
+from bgsearch.text import PAIR_JOINER, pair, term_forms
 
 __all__ = ["Hit", "Searcher"]
 
@@ -119,9 +119,9 @@ class Searcher:
         tiers = []
         if 1 < len(groups) <= self._ranking.tiered_max_groups:
             every = wq.And(groups)
+            if words := [wq.Or(b) for b in bonus if self._is_word(b)]:
+                tiers.append(wq.And([*groups, *words]))
             if bonus:
-                together = [wq.Or(b) for b in bonus]
-                tiers.append(wq.And([*groups, *together]))
                 every = wq.AndMaybe(every, wq.Or([t for b in bonus for t in b]))
             tiers.append(every)
         # A pair term only matches where both of its words do, so bonuses can join the union.
@@ -136,6 +136,17 @@ class Searcher:
                 yield found
             if len(seen) >= limit:
                 return
+
+    def _is_word(self, pair_terms: list[Any]) -> bool:
+        """Whether two neighbouring query syllables usually stand together: one word."""
+        body = next(t for t in pair_terms if t.fieldname == ix.BODY_PAIRS)
+        left, _, right = body.text.partition(PAIR_JOINER)
+        together: int = self._searcher.doc_frequency(ix.BODY_PAIRS, body.text)
+        alone: int = min(
+            self._searcher.doc_frequency(ix.BODY_FOLDED, left),
+            self._searcher.doc_frequency(ix.BODY_FOLDED, right),
+        )
+        return together > 0 and together >= self._ranking.word_pair_share * alone
 
     def _informative(self, groups: tuple[Group, ...]) -> tuple[Group, ...]:
         """A long question's groups without the words that most documents contain.
