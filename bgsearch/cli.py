@@ -142,18 +142,33 @@ def index_command(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Replace the whole index with these files.")
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="Read every file in this encoding (default: UTF-8, UTF-16 by BOM, "
+            "then Windows-1258 when it reads as Vietnamese).",
+        ),
+    ] = None,
 ) -> None:
     """Index article files; re-running updates articles already in the index."""
 
     def action() -> ExitStatus:
+        from bgsearch.encodings import check_encoding
         from bgsearch.index import Progress, build_index
         from bgsearch.render import RichProgress, print_report, stderr_console
+
+        try:
+            codec = check_encoding(encoding) if encoding else None
+        except ValueError as error:
+            raise BgsearchError(f"{error}; give a Python codec name such as cp1258") from error
 
         progress: Progress = Progress()
         if sys.stderr.isatty():
             progress = RichProgress(stderr_console())
         try:
-            report = build_index(paths, index, rebuild=rebuild, progress=progress)
+            report = build_index(paths, index, rebuild=rebuild, encoding=codec, progress=progress)
         finally:
             if isinstance(progress, RichProgress):
                 progress.stop()

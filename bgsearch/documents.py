@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bgsearch.article import parse_article
+from bgsearch.encodings import decode
 from bgsearch.text import normalize
 
 __all__ = ["Document", "Skip", "Source", "decode_document", "discover", "read_document"]
@@ -92,22 +93,21 @@ def _walk(root: Path, excluded: Path | None) -> Iterator[tuple[Path, str]]:
                 yield path, path.relative_to(root).as_posix()
 
 
-def read_document(source: Source) -> Document | Skip:
+def read_document(source: Source, encoding: str | None = None) -> Document | Skip:
     """Read one file into a :class:`Document`, or say why it cannot be indexed."""
     try:
         raw = source.path.read_bytes()
     except OSError as error:
         return Skip(str(source.path), error.strerror or type(error).__name__)
-    return decode_document(source, raw)
+    return decode_document(source, raw, encoding)
 
 
-def decode_document(source: Source, raw: bytes) -> Document | Skip:
+def decode_document(source: Source, raw: bytes, encoding: str | None = None) -> Document | Skip:
     """Turn a file's bytes into a :class:`Document`, or say why they cannot be indexed."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return Skip(str(source.path), f"not UTF-8 text (byte {error.start})")
-    text = normalize(text)
+        text = normalize(decode(raw, encoding))
+    except ValueError as error:
+        return Skip(str(source.path), str(error))
     if not text.strip():
         return Skip(str(source.path), "empty")
     article = parse_article(text)

@@ -154,6 +154,7 @@ def build_index(
     index_dir: Path,
     *,
     rebuild: bool = False,
+    encoding: str | None = None,
     progress: Progress | None = None,
     now: Callable[[], float] = time.monotonic,
 ) -> IndexReport:
@@ -163,7 +164,9 @@ def build_index(
     whose content changed, and removes the documents of files that are gone from the folders
     given. With ``rebuild`` every file is read and the new index replaces the old one in a
     single commit, so the old one stays readable until then. Files that cannot be indexed are
-    listed in the report, not raised: one bad file never stops a run.
+    listed in the report, not raised: one bad file never stops a run. ``encoding`` forces
+    the encoding of every file (else UTF-8/UTF-16 by BOM, then Windows-1258 if it reads as
+    Vietnamese).
     """
     started = now()
     progress = progress or Progress()
@@ -178,7 +181,7 @@ def build_index(
     try:
         progress.start(len(sources))
         for source in sources:
-            outcome = _index_one(source, before, after, run)
+            outcome = _index_one(source, before, after, run, encoding)
             if isinstance(outcome, Skip):
                 skipped.append(outcome)
             else:
@@ -237,7 +240,9 @@ class _Run:
             self._writer.commit(mergetype=writing.CLEAR if rebuild else None)
 
 
-def _index_one(source: Source, before: Manifest, after: Manifest, run: _Run) -> bool | Skip:
+def _index_one(
+    source: Source, before: Manifest, after: Manifest, run: _Run, encoding: str | None
+) -> bool | Skip:
     """Index one file if it changed: True when written, False when unchanged, or a Skip."""
     try:
         stat = source.path.stat()
@@ -253,7 +258,7 @@ def _index_one(source: Source, before: Manifest, after: Manifest, run: _Run) -> 
         after.entries[source.doc_id] = entry  # touched, not changed: remember the new mtime
         run.changed = True
         return False
-    document = decode_document(source, raw)
+    document = decode_document(source, raw, encoding)
     if isinstance(document, Skip):
         after.entries.pop(source.doc_id, None)
         return document

@@ -1,0 +1,98 @@
+"""The same article in every encoding it may come in is found alike."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bgsearch.encodings import decode, vietnamese_share
+from tests.conftest import bgsearch
+
+ARTICLE = (
+    "Đồn Biên phòng tổ chức tuần tra chung\n"
+    "Ngày 27/06/2020\n"
+    "Lực lượng Bộ đội Biên phòng phối hợp với Công an xã tuần tra bảo vệ biên giới, "
+    "giữ gìn an ninh trật tự; quần chúng nhân dân tích cực tham gia.\n"
+)
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows writes it: base letters, then a combining tone."""
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tone = next(c for c in parts if c in TONES)
+            out += unicodedata.normalize("NFC", parts.replace(tone, "")).encode("cp1258")
+            out += tone.encode("cp1258")
+    return out
+
+
+SAVED = {
+    "utf8.txt": ARTICLE.encode("utf-8"),
+    "utf8-bom.txt": codecs.BOM_UTF8 + ARTICLE.encode("utf-8"),
+    "utf16.txt": ARTICLE.encode("utf-16"),  # with BOM
+    "utf16-be.txt": codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be"),
+    "cp1258.txt": cp1258(ARTICLE),
+    "nfd.txt": unicodedata.normalize("NFD", ARTICLE).encode("utf-8"),
+    "crlf.txt": ARTICLE.replace("\n", "\r\n").encode("utf-8"),
+}
+
+
+def test_every_encoding_decodes_to_the_same_text() -> None:
+    for name, raw in SAVED.items():
+        assert unicodedata.normalize("NFC", decode(raw)).replace("\r\n", "\n") == ARTICLE, name
+
+
+@pytest.mark.parametrize("query", ["tuần tra chung", "tuan tra chung", "quần chúng"])
+def test_the_same_article_in_every_encoding_is_found_alike(tmp_path: Path, query: str) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, raw in SAVED.items():
+        (docs / name).write_bytes(raw)
+    run = bgsearch("index", "docs")
+    assert run.exit_code == 0, run.stderr
+    assert f"indexed {len(SAVED)} files" in run.stderr
+    records = bgsearch("query", query, "--json", "-n", "20").records
+    assert sorted(r["id"] for r in records) == sorted(SAVED)
+    assert {(r["title"], r["date"], r["score"]) for r in records} == {
+        ("Đồn Biên phòng tổ chức tuần tra chung", "2020-06-27", records[0]["score"])
+    }
+
+
+def test_bytes_that_read_as_no_vietnamese_encoding_are_skipped(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ok.txt").write_bytes(SAVED["utf8.txt"])
+    (docs / "latin.txt").write_bytes("Ærøskøbing Ðåß ÿþ æøå".encode("latin-1"))
+    run = bgsearch("index", "docs")
+    assert "bgsearch: skipped docs/latin.txt: not UTF-8 text (byte 0) nor Vietnamese" in run.stderr
+    assert run.exit_code == 0
+
+
+def test_encoding_can_be_forced_and_unknown_names_are_an_error(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_bytes(cp1258(ARTICLE))
+    assert bgsearch("index", "docs", "--encoding", "cp1258").exit_code == 0
+    assert bgsearch("query", "tuần tra", "--json").ids == ["a.txt"]
+    run = bgsearch("index", "docs", "--encoding", "klingon", "--rebuild")
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "bgsearch: error: unknown encoding 'klingon'; give a Python codec name such as cp1258\n"
+    )
+
+
+def test_vietnamese_share_tells_right_decodings_from_wrong() -> None:
+    raw = ARTICLE.encode("utf-8")
+    assert vietnamese_share(raw.decode("utf-8")) == 1.0
+    assert vietnamese_share(raw.decode("cp1258", errors="replace")) < 0.5
+    assert vietnamese_share(cp1258(ARTICLE).decode("latin-1")) < 0.5
