@@ -7,8 +7,9 @@ How a query ranks (knobs in :mod:`bgsearch.ranking`):
   accented spelling equally;
 * title matches weigh more than body matches (BM25F per field, summed);
 * two query syllables side by side in a document score an adjacency bonus;
-* short queries rank in tiers: documents with every pair of neighbouring words side by side,
-  then those with every word, then partial matches; long questions are ranked partial matches
+* short queries rank in tiers: documents with every word and the query's multi-syllable words
+  ("công an": syllables that usually stand together) side by side, then those with every
+  word, then partial matches; long questions are ranked partial matches
   throughout, without the words most documents contain.
 """
 
@@ -114,8 +115,8 @@ class Searcher:
         def without(query: Any) -> Any:
             return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
-        # Short queries rank in tiers: every neighbouring pair side by side, then every word,
-        # then any word; each tier ranked by score, each later tier skipping what came before.
+        # Short queries rank in tiers: every word with the query's multi-syllable words side by
+        # side, then every word, then any word; each tier by score, skipping earlier tiers.
         tiers = []
         if 1 < len(groups) <= self._ranking.tiered_max_groups:
             every = wq.And(groups)
