@@ -136,7 +136,9 @@ def _run(action: Callable[[], ExitStatus]) -> None:
 def index_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="PATH...", help="Files and folders to index (.txt, recursively)."),
+        typer.Argument(
+            metavar="PATH...", help="Files and folders to index (.txt, .md, .html; recursively)."
+        ),
     ],
     index: IndexDir = DEFAULT_INDEX,
     rebuild: Annotated[

@@ -6,17 +6,20 @@ Everything here is plain Python; the index module decides how documents are stor
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bgsearch.article import parse_article
 from bgsearch.encodings import decode
+from bgsearch.htmltext import parse_html
 from bgsearch.text import normalize
 
 __all__ = ["Document", "Skip", "Source", "decode_document", "discover", "read_document"]
 
-SUFFIXES = frozenset({".txt"})
+SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+_HTML = frozenset({".html", ".htm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,31 @@ class Document:
     date: str | None = None  # ISO 8601
     source: str | None = None
     url: str | None = None
+
+
+# Markdown heading marks: "# Tiêu đề" is the title "Tiêu đề".
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
+
+
+def _from_html(source: Source, markup: str) -> Document | Skip:
+    page = parse_html(markup)
+    article = parse_article(page.text)
+    # <title> often adds the site's name ("Tuần tra chung - Báo Cao Bằng"): the page's own
+    # headline wins when <title> contains it; else <title>, and that first line is body text.
+    title, body = article.title, article.body
+    if page.title and (not title or title not in page.title):
+        title, body = page.title, f"{article.title}\n{article.body}".strip()
+    if not (title or body):
+        return Skip(str(source.path), "no visible text")
+    return Document(
+        source.doc_id,
+        str(source.path.resolve()),
+        title,
+        body,
+        page.date or article.date,
+        article.source,
+        article.url,
+    )
 
 
 def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[Source], list[Skip]]:
@@ -108,8 +136,12 @@ def decode_document(source: Source, raw: bytes, encoding: str | None = None) -> 
         text = normalize(decode(raw, encoding))
     except ValueError as error:
         return Skip(str(source.path), str(error))
+    if source.path.suffix.lower() in _HTML:
+        return _from_html(source, text)
     if not text.strip():
         return Skip(str(source.path), "empty")
+    if source.path.suffix.lower() == ".md":
+        text = _MD_HEADING.sub("", text)
     article = parse_article(text)
     return Document(
         source.doc_id,

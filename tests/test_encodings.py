@@ -96,3 +96,31 @@ def test_vietnamese_share_tells_right_decodings_from_wrong() -> None:
     assert vietnamese_share(raw.decode("utf-8")) == 1.0
     assert vietnamese_share(raw.decode("cp1258", errors="replace")) < 0.5
     assert vietnamese_share(cp1258(ARTICLE).decode("latin-1")) < 0.5
+
+
+HTML = """<!doctype html><html><head>
+<title>Đồn Biên phòng tổ chức tuần tra chung - Báo Biên phòng</title>
+<meta property="article:published_time" content="2020-06-27T08:00:00+07:00">
+<style>.x { color: red }</style><script>var tuần = "không hiển thị";</script>
+</head><body><nav>Trang chủ | Thời sự</nav>
+<h1>Đồn Biên phòng tổ chức tuần tra chung</h1>
+<p>Lực lượng Bộ đội Biên phòng phối hợp với Công an xã tuần tra bảo vệ biên giới,
+giữ gìn an ninh trật tự; quần chúng nhân dân tích cực tham gia.</p>
+<p>Ý kiến bạn đọc</p></body></html>"""
+
+
+def test_html_and_markdown_give_the_same_article(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.html").write_text(HTML, encoding="utf-8")
+    (docs / "note.md").write_text("# " + ARTICLE, encoding="utf-8")
+    (docs / "plain.txt").write_text(ARTICLE, encoding="utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    records = bgsearch("query", "quần chúng", "--json").records
+    assert sorted(r["id"] for r in records) == ["note.md", "page.html", "plain.txt"]
+    assert {(r["title"], r["date"]) for r in records} == {
+        ("Đồn Biên phòng tổ chức tuần tra chung", "2020-06-27")
+    }
+    # scripts, styles and navigation are not text
+    assert bgsearch("query", "hiển thị", "--json").ids == []
+    assert bgsearch("query", "Trang chủ", "--json").ids == []

@@ -72,7 +72,7 @@ def test_rebuild_drops_documents_that_are_gone(tmp_path: Path) -> None:
 
 
 def test_nothing_to_index_is_an_error(tmp_path: Path) -> None:
-    write_articles(tmp_path / "docs", {"a.md": "x"})
+    write_articles(tmp_path / "docs", {"a.pdf": "x", "b.docx": "y"})
     run = bgsearch("index", "docs")
     assert run.exit_code == 2
     assert run.stderr.endswith("bgsearch: error: nothing could be indexed from docs\n")
