@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bgsearch.text import (
     VIETNAMESE_LETTERS,
+    accent_variants,
     analyze,
     canonical_tone,
     exact_form,
@@ -187,3 +188,21 @@ def test_accented_means_folding_changes_the_word() -> None:
     assert not is_accented("chung")
     assert not is_accented("Covid")
     assert not is_accented("19")
+
+
+@pytest.mark.parametrize(
+    ("folded", "expected"),
+    [("tuan", {"tuần", "tuấn", "tuân", "tuan"}), ("chung", {"chúng", "chung", "chừng"}),
+     ("hoa", {"hòa", "hóa", "hoa", "họa"}), ("duong", {"đường", "dương", "đương"})],
+)  # fmt: skip
+def test_accent_variants_cover_every_spelling_that_folds_back(
+    folded: str, expected: set[str]
+) -> None:
+    variants = accent_variants(folded)
+    assert expected <= set(variants)
+    assert all(folded_form(v) == folded and exact_form(v) == v for v in variants)
+
+
+@pytest.mark.parametrize("word", ["19", "x", "bcd", "abcdefgh", "Tuan", "tuần"])
+def test_accent_variants_only_for_folded_syllables(word: str) -> None:
+    assert accent_variants(word) == []
