@@ -149,8 +149,8 @@ def index_command(
         typer.Option(
             "--encoding",
             metavar="NAME",
-            help="Read every file in this encoding (default: UTF-8, UTF-16 by BOM, "
-            "then Windows-1258 when it reads as Vietnamese).",
+            help="Read every file in this encoding (default: UTF-8, UTF-16 by BOM, then "
+            "whichever of Windows-1258, VISCII, TCVN3 and VNI reads as Vietnamese).",
         ),
     ] = None,
 ) -> None:
@@ -164,7 +164,9 @@ def index_command(
         try:
             codec = check_encoding(encoding) if encoding else None
         except ValueError as error:
-            raise BgsearchError(f"{error}; give a Python codec name such as cp1258") from error
+            raise BgsearchError(
+                f"{error}; give cp1258, viscii, tcvn3, vni or another Python codec name"
+            ) from error
 
         progress: Progress = Progress()
         if sys.stderr.isatty():

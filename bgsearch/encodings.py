@@ -1,9 +1,9 @@
 """Bytes to text: the encodings Vietnamese articles come in.
 
-UTF-8 (with or without BOM) and UTF-16 with BOM are read as they say. Other bytes are tried in
-the legacy Vietnamese encodings Python knows (Windows-1258), and a decoding is accepted only if
-the text reads as Vietnamese: a wrong single-byte decoding yields letters no Vietnamese text
-has ("Ã¡", "Ä'"), so guessing is never needed.
+UTF-8 (with or without BOM) and UTF-16 with BOM are read as they say. Other bytes are decoded
+in each legacy Vietnamese encoding (Windows-1258, VISCII, TCVN3, VNI), and the decoding whose
+words read best as Vietnamese syllables wins, if nearly all of them do: a wrong decoding
+yields words no Vietnamese text has ("Ã¡", "Bieân", "tu\u00c7n"), so guessing is never needed.
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from bgsearch.text import VIETNAMESE_LETTERS, tokenize
+from bgsearch import legacy  # noqa: F401 - registers the viscii, tcvn3 and vni codecs
+from bgsearch.text import is_syllable, tokenize
 
 __all__ = ["FALLBACKS", "check_encoding", "decode", "vietnamese_share"]
 
-FALLBACKS = ("cp1258",)
+FALLBACKS = ("cp1258", "viscii", "tcvn3", "vni")
 # Share of words that must read as Vietnamese for a fallback decoding to be trusted.
 MIN_SHARE = 0.9
-_LETTERS = frozenset(VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper())
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -35,30 +34,22 @@ def check_encoding(name: str) -> str:
         raise ValueError(f"unknown encoding {name!r}") from error
 
 
-def _syllable_like(word: str) -> bool:
-    if not all(ch.isascii() or ch in _LETTERS for ch in word):
-        return False
-    if not (word.islower() or word.isupper() or word[1:].islower()):
-        return False  # a capital inside a word: "BiĂªn" is mojibake of "Biên"
-    tones = sum(ch in _TONES for ch in unicodedata.normalize("NFD", word))
-    return tones <= 1
-
-
 def vietnamese_share(text: str) -> float:
     """The share of non-ASCII words in ``text`` that could be Vietnamese syllables.
 
-    A word counts when all its letters are in the Vietnamese alphabet, it has no capital
-    inside, and at most one tone mark. Text decoded with the wrong code page fails on most
-    words ("tuáº§n", "BiĂªn"), right text passes on nearly all.
+    A word counts when it is spelled like a syllable (:func:`bgsearch.text.is_syllable`).
+    Text decoded with the wrong code page fails on many words ("tuáº§n", "BiĂªn"), right
+    text passes on nearly all.
     """
     words = [
         t.text
         for t in tokenize(unicodedata.normalize("NFC", text))
-        if t.text.isalpha() and not t.text.isascii()  # ASCII words read alike in any decoding
+        # ASCII words read alike in any decoding; capitals are often acronyms ("BĐS", "HĐQT")
+        if t.text.isalpha() and not t.text.isascii() and not t.text.isupper()
     ]
     if not words:
         return 0.0
-    return sum(map(_syllable_like, words)) / len(words)
+    return sum(map(is_syllable, words)) / len(words)
 
 
 def decode(raw: bytes, forced: str | None = None) -> str:
@@ -80,13 +71,17 @@ def decode(raw: bytes, forced: str | None = None) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         first_error = error.start
+    best, best_share = None, 0.0
     for codec in FALLBACKS:
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError:
             continue
-        if vietnamese_share(text) >= MIN_SHARE:
-            return text
+        share = vietnamese_share(text)
+        if share > best_share:  # ties go to the more common encoding, listed first
+            best, best_share = text, share
+    if best is not None and best_share >= MIN_SHARE:
+        return best
     raise ValueError(
         f"not UTF-8 text (byte {first_error}) nor Vietnamese in {', '.join(FALLBACKS)}; "
         "try --encoding"

@@ -30,6 +30,7 @@ __all__ = [
     "fold",
     "folded_form",
     "is_accented",
+    "is_syllable",
     "normalize",
     "pair",
     "term_forms",
@@ -223,6 +224,29 @@ def is_accented(token: str) -> bool:
     """True when folding changes the token: the user typed at least one mark or ``đ``."""
     exact, folded = term_forms(token)
     return exact != folded
+
+
+# The shape of a written syllable, tones aside: onset, vowel nucleus, final consonant or glide.
+_NUCLEI = "a ă â e ê i y o ô ơ u ư ia iê ya yê ua uô uơ ưa ươ oa oă oe oo uâ uê uy uyê uya"
+_SYLLABLE = re.compile(
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    f"(?:{'|'.join(sorted(_NUCLEI.split(), key=len, reverse=True))})"
+    "(?:ch|ng|nh|[cikmnptyou])?"  # k: Đắk Lắk, Krông Pắk
+)
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` is spelled like a Vietnamese syllable: letters, at most one tone, an
+    onset-nucleus-final shape, and no capital inside ("Bieân" and "BiĂªn", mojibake, are not).
+    """
+    word = unicodedata.normalize("NFC", word)
+    if not word.isalpha() or not (word.islower() or word.isupper() or word[1:].islower()):
+        return False
+    parts = unicodedata.normalize("NFD", word.lower())
+    if sum(ch in _TONES for ch in parts) > 1:
+        return False
+    toneless = unicodedata.normalize("NFC", "".join(ch for ch in parts if ch not in _TONES))
+    return _SYLLABLE.fullmatch(toneless) is not None
 
 
 # Each base letter and the Vietnamese letters that fold to it ("đ" only starts a syllable).

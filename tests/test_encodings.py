@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from bgsearch.encodings import decode, vietnamese_share
+from bgsearch.encodings import FALLBACKS, decode, vietnamese_share
+from bgsearch.legacy import TCVN3_TABLE, VISCII_TABLE
 from tests.conftest import bgsearch
 
 ARTICLE = (
@@ -42,6 +45,9 @@ SAVED = {
     "utf16.txt": ARTICLE.encode("utf-16"),  # with BOM
     "utf16-be.txt": codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be"),
     "cp1258.txt": cp1258(ARTICLE),
+    "viscii.txt": ARTICLE.encode("viscii"),
+    "tcvn3.txt": ARTICLE.encode("tcvn3"),
+    "vni.txt": ARTICLE.encode("vni"),
     "nfd.txt": unicodedata.normalize("NFD", ARTICLE).encode("utf-8"),
     "crlf.txt": ARTICLE.replace("\n", "\r\n").encode("utf-8"),
 }
@@ -87,7 +93,8 @@ def test_encoding_can_be_forced_and_unknown_names_are_an_error(tmp_path: Path) -
     run = bgsearch("index", "docs", "--encoding", "klingon", "--rebuild")
     assert run.exit_code == 2
     assert run.stderr == (
-        "bgsearch: error: unknown encoding 'klingon'; give a Python codec name such as cp1258\n"
+        "bgsearch: error: unknown encoding 'klingon'; "
+        "give cp1258, viscii, tcvn3, vni or another Python codec name\n"
     )
 
 
@@ -96,6 +103,35 @@ def test_vietnamese_share_tells_right_decodings_from_wrong() -> None:
     assert vietnamese_share(raw.decode("utf-8")) == 1.0
     assert vietnamese_share(raw.decode("cp1258", errors="replace")) < 0.5
     assert vietnamese_share(cp1258(ARTICLE).decode("latin-1")) < 0.5
+    for name in ("viscii.txt", "tcvn3.txt", "vni.txt", "cp1258.txt"):
+        shares = {codec: vietnamese_share(SAVED[name].decode(codec)) for codec in FALLBACKS}
+        right = name.removesuffix(".txt")
+        assert shares.pop(right) == 1.0, name
+        assert max(shares.values()) < 0.9, (name, shares)
+
+
+def test_legacy_codecs_name_what_the_user_types() -> None:
+    for name in ("VISCII", "tcvn3", "TCVN", "abc", "vni", "VNI-Windows"):
+        assert codecs.lookup(name).name in {"viscii", "tcvn3", "vni"}
+    assert "Bo\u00e4 \u00f1o\u00e4i Bie\u00e2n pho\u00f8ng".encode("cp1252").decode("vni") == (
+        "Bộ đội Biên phòng"
+    )
+    assert "BO\u00c4 \u00d1O\u00c4I U\u00dby".encode("cp1252").decode("vni") == "BỘ ĐỘI Ủy"
+
+
+@pytest.mark.skipif(shutil.which("iconv") is None, reason="needs glibc's iconv")
+@pytest.mark.parametrize(
+    ("codec", "table", "charset"),
+    [("viscii", VISCII_TABLE, "VISCII"), ("tcvn3", TCVN3_TABLE, "TCVN5712-1")],
+)
+def test_single_byte_tables_agree_with_iconv(codec: str, table: str, charset: str) -> None:
+    # every high byte, and the C0 bytes our table reads as letters (VISCII's six capitals)
+    raw = bytes(range(0x80, 0x100)) + bytes(b for b in range(0x80) if table[b] != chr(b))
+    run = subprocess.run(
+        ["iconv", "-f", charset, "-t", "UTF-8"], input=raw, capture_output=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert raw.decode(codec) == run.stdout.decode("utf-8")
 
 
 HTML = """<!doctype html><html><head>

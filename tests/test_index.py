@@ -31,7 +31,7 @@ def test_finds_txt_files_recursively_and_lists_every_skip(tmp_path: Path) -> Non
     assert "bgsearch: skipped docs/empty.txt: empty\n" in run.stderr
     assert (
         "bgsearch: skipped docs/latin1.txt: not UTF-8 text (byte 4) "
-        "nor Vietnamese in cp1258; try --encoding\n"
+        "nor Vietnamese in cp1258, viscii, tcvn3, vni; try --encoding\n"
     ) in run.stderr
     assert "bgsearch: indexed 2 files" in run.stderr
     assert "skipped 3\n" in run.stderr

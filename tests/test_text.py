@@ -17,6 +17,7 @@ from bgsearch.text import (
     fold,
     folded_form,
     is_accented,
+    is_syllable,
     normalize,
     tokenize,
 )
@@ -206,3 +207,24 @@ def test_accent_variants_cover_every_spelling_that_folds_back(
 @pytest.mark.parametrize("word", ["19", "x", "bcd", "abcdefgh", "Tuan", "tuần"])
 def test_accent_variants_only_for_folded_syllables(word: str) -> None:
     assert accent_variants(word) == []
+
+
+# --- syllable shape (tells right decodings from mojibake) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["người", "Nghiêng", "khuỷu", "quyết", "giữ", "gì", "BỘ", "Đắk", "xoong", "thuở", "oai", "yêu"]
+    + ["uống", "chuyện", "hoàng", "a", "ở", "nước", "khuya", "trường"],
+)
+def test_real_syllables_have_a_syllable_shape(word: str) -> None:
+    assert is_syllable(word)
+    assert is_syllable(nfd(word))
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Bieân", "BiĂªn", "tuáº§n", "chÆ°a", "hóà", "ÐT", "café", "Zürich", "tu2n", "ôtô", "ngưyên"],
+)
+def test_mojibake_and_foreign_words_do_not(word: str) -> None:
+    assert not is_syllable(word)
