@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from urllib.parse import urlsplit
 
-__all__ = ["Article", "is_boilerplate", "parse_article"]
+__all__ = ["Article", "is_boilerplate", "parse_article", "parse_date"]
 
 # A first line longer than this is a paragraph that happens to come first (seed 000).
 MAX_TITLE_CHARS = 160
@@ -87,6 +87,24 @@ def _iso(year: str | int, month: str | int, day: str | int) -> str | None:
         return date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return None
+
+
+_ISO = re.compile(rf"{_YEAR}-{_MONTH}-{_DAY}")
+
+
+def parse_date(value: str) -> str | None:
+    """A date field's value as ISO 8601, or None: "2020-06-27T08:00:00+07:00",
+    "27/06/2020", "Ngày 27 tháng 06 năm 2020", "23:26, 18/04/2024"."""
+    value = value.strip()
+    if match := _ISO.match(value):
+        return _iso(match.group("y"), match.group("m"), match.group("d"))
+    if match := _DATELINE.fullmatch(value):
+        return _iso(
+            match.group("y") or match.group("y2"),
+            match.group("m") or match.group("m2"),
+            match.group("d") or match.group("d2"),
+        )
+    return None
 
 
 # --- source --------------------------------------------------------------------------------

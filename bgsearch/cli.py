@@ -177,7 +177,7 @@ def index_command(
             if isinstance(progress, RichProgress):
                 progress.stop()
         print_report(report)
-        if not report.indexed and not report.unchanged:
+        if not (report.indexed or report.unchanged or report.removed):
             raise NothingToIndexError(
                 "nothing could be indexed from " + ", ".join(str(p) for p in paths)
             )

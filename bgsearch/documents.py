@@ -14,12 +14,24 @@ from pathlib import Path
 from bgsearch.article import parse_article
 from bgsearch.encodings import decode
 from bgsearch.htmltext import parse_html
+from bgsearch.records import RecordError, parse_records
 from bgsearch.text import normalize
 
-__all__ = ["Document", "Skip", "Source", "decode_document", "discover", "read_document"]
+__all__ = [
+    "Document",
+    "Skip",
+    "Source",
+    "decode_document",
+    "decode_file",
+    "discover",
+    "read_document",
+]
 
-SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
 _HTML = frozenset({".html", ".htm"})
+# Files holding many articles, one document per record: ids are "file.jsonl#7".
+RECORD_FILES = frozenset({".json", ".jsonl"})
+RECORD_MARK = "#"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +140,33 @@ def read_document(source: Source, encoding: str | None = None) -> Document | Ski
     except OSError as error:
         return Skip(str(source.path), error.strerror or type(error).__name__)
     return decode_document(source, raw, encoding)
+
+
+def decode_file(source: Source, raw: bytes, encoding: str | None = None) -> list[Document | Skip]:
+    """The documents in a file's bytes (one, or one per JSON record), and the parts skipped."""
+    suffix = source.path.suffix.lower()
+    if suffix not in RECORD_FILES:
+        return [decode_document(source, raw, encoding)]
+    try:
+        records = parse_records(normalize(decode(raw, encoding)), lines=suffix == ".jsonl")
+    except ValueError as error:
+        return [Skip(str(source.path), str(error))]
+    if not records:
+        return [Skip(str(source.path), "no records")]
+    out: list[Document | Skip] = []
+    for record in records:
+        doc_id = f"{source.doc_id}{RECORD_MARK}{record.number}"
+        if isinstance(record, RecordError):
+            out.append(Skip(f"{source.path}{RECORD_MARK}{record.number}", record.reason))
+            continue
+        body = record.body
+        if body.lstrip().startswith("<") and "</" in body:  # HTML kept in a JSON string
+            body = parse_html(body).text
+        path = f"{source.path.resolve()}{RECORD_MARK}{record.number}"
+        out.append(
+            Document(doc_id, path, record.title, body, record.date, record.source, record.url)
+        )
+    return out
 
 
 def decode_document(source: Source, raw: bytes, encoding: str | None = None) -> Document | Skip:

@@ -12,14 +12,14 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index, writing
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from bgsearch.documents import Document, Skip, Source, decode_document, discover
+from bgsearch.documents import Document, Skip, Source, decode_file, discover
 from bgsearch.errors import (
     IndexIncompatibleError,
     IndexLockedError,
@@ -82,7 +82,8 @@ class IndexReport:
     skipped: list[Skip] = field(default_factory=list)
     seconds: float = 0.0
     unchanged: int = 0
-    removed: int = 0
+    removed: int = 0  # documents
+    documents: int = 0  # written: one per file, or one per record of a JSON file
 
 
 class Progress:
@@ -165,42 +166,55 @@ def build_index(
     given. With ``rebuild`` every file is read and the new index replaces the old one in a
     single commit, so the old one stays readable until then. Files that cannot be indexed are
     listed in the report, not raised: one bad file never stops a run. ``encoding`` forces
-    the encoding of every file (else UTF-8/UTF-16 by BOM, then Windows-1258 if it reads as
-    Vietnamese).
+    the encoding of every file (else UTF-8/UTF-16 by BOM, then the legacy encoding that
+    reads as Vietnamese).
     """
     started = now()
     progress = progress or Progress()
     sources, skipped = discover(paths, exclude=index_dir)
-    if not sources:
+    # A folder emptied since the last run must still lose its documents.
+    roots = {s.root for s in sources} | {str(p.resolve()) for p in paths if p.is_dir()}
+    if not sources and not (rebuild or (index_dir / MARKER).is_file()):
         return IndexReport(index_dir, 0, skipped, now() - started)
     ix, fresh = _prepare(index_dir, rebuild)
     before = Manifest() if fresh else Manifest.load(index_dir)
     after = Manifest(dict(before.entries))
     run = _Run(ix, index_dir, fresh)
-    unchanged = 0
+    indexed = unchanged = 0
     try:
         progress.start(len(sources))
         for source in sources:
             outcome = _index_one(source, before, after, run, encoding)
             if isinstance(outcome, Skip):
                 skipped.append(outcome)
+            elif outcome:
+                indexed += 1
             else:
-                unchanged += not outcome
+                unchanged += 1
             progress.advance()
         # Files gone from the roots, or no longer readable, leave the index too.
         present = {s.doc_id for s in sources} & set(after.entries)
-        gone = before.gone({s.root for s in sources}, present)
-        for doc_id in gone:
-            run.writer().delete_by_term(ID, doc_id)
-            after.entries.pop(doc_id, None)
+        removed = 0
+        for file_id in before.gone(roots, present):
+            for doc_id in before.entries[file_id].doc_ids(file_id):
+                run.writer().delete_by_term(ID, doc_id)
+                removed += 1
+            after.entries.pop(file_id, None)
     except BaseException:
         run.cancel()
         raise
+    skipped.extend(run.skipped)
     run.commit(rebuild)
     if run.changed or fresh:
         after.save(index_dir)
     return IndexReport(
-        index_dir, run.added, skipped, now() - started, unchanged=unchanged, removed=len(gone)
+        index_dir,
+        indexed,
+        skipped,
+        now() - started,
+        unchanged=unchanged,
+        removed=removed,
+        documents=run.added,
     )
 
 
@@ -212,6 +226,7 @@ class _Run:
         self._writer: Any = None
         self.added = 0
         self.changed = False
+        self.skipped: list[Skip] = []  # records of JSON files that held no article
 
     def writer(self) -> Any:
         if self._writer is None:
@@ -243,27 +258,43 @@ class _Run:
 def _index_one(
     source: Source, before: Manifest, after: Manifest, run: _Run, encoding: str | None
 ) -> bool | Skip:
-    """Index one file if it changed: True when written, False when unchanged, or a Skip."""
+    """Index one file if it changed: True when written, False when unchanged, or a Skip.
+
+    A JSON file's records are written one by one; records that fail are reported as skips
+    of their own (``file.jsonl#3``) through ``run.skipped``, and the file still counts.
+    """
+    file_id = source.doc_id
     try:
         stat = source.path.stat()
-        if before.unchanged(source.doc_id, source.root, stat):
+        if before.unchanged(file_id, source.root, stat):
             return False
         raw = source.path.read_bytes()
     except OSError as error:
-        after.entries.pop(source.doc_id, None)
+        after.entries.pop(file_id, None)
         return Skip(str(source.path), error.strerror or type(error).__name__)
     digest = file_hash(raw)
     entry = Entry(source.root, stat.st_size, stat.st_mtime_ns, digest)
-    if before.same_content(source.doc_id, source.root, digest):
-        after.entries[source.doc_id] = entry  # touched, not changed: remember the new mtime
-        run.changed = True
+    if before.same_content(file_id, source.root, digest):
+        after.entries[file_id] = replace(entry, docs=before.entries[file_id].docs)
+        run.changed = True  # touched, not changed: remember the new mtime
         return False
-    document = decode_document(source, raw, encoding)
-    if isinstance(document, Skip):
-        after.entries.pop(source.doc_id, None)
-        return document
-    run.add(document)
-    after.entries[source.doc_id] = entry
+    parts = decode_file(source, raw, encoding)
+    documents = [p for p in parts if isinstance(p, Document)]
+    if not documents:
+        after.entries.pop(file_id, None)  # and its old documents go with the gone files
+        run.skipped.extend(p for p in parts[1:] if isinstance(p, Skip))
+        first = parts[0]
+        assert isinstance(first, Skip)
+        return first
+    run.skipped.extend(p for p in parts if isinstance(p, Skip))
+    new_ids = [d.doc_id for d in documents]
+    old = before.entries.get(file_id)
+    for stale in sorted(set(old.doc_ids(file_id) if old else ()) - set(new_ids)):
+        run.writer().delete_by_term(ID, stale)
+    for document in documents:
+        run.add(document)
+    docs = tuple(new_ids) if new_ids != [file_id] else ()
+    after.entries[file_id] = replace(entry, docs=docs)
     return True
 
 

@@ -27,6 +27,11 @@ class Entry:
     size: int
     mtime_ns: int
     sha256: str
+    # The ids of the documents a JSON file held ("a.jsonl#1", ...); empty: the file's own id.
+    docs: tuple[str, ...] = ()
+
+    def doc_ids(self, file_id: str) -> tuple[str, ...]:
+        return self.docs or (file_id,)
 
 
 def file_hash(data: bytes) -> str:
@@ -34,7 +39,7 @@ def file_hash(data: bytes) -> str:
 
 
 class Manifest:
-    """The document ids of an index and the state of their files."""
+    """The files of an index, by file id (their path from the root), and their state."""
 
     def __init__(self, entries: dict[str, Entry] | None = None) -> None:
         self.entries: dict[str, Entry] = entries or {}
@@ -44,7 +49,12 @@ class Manifest:
         """The manifest of ``index_dir``; empty when there is none or it cannot be read."""
         try:
             raw = json.loads((index_dir / NAME).read_text(encoding="utf-8"))
-            return cls({doc_id: Entry(**entry) for doc_id, entry in raw["documents"].items()})
+            return cls(
+                {
+                    file_id: Entry(**(entry | {"docs": tuple(entry.get("docs", ()))}))
+                    for file_id, entry in raw["documents"].items()
+                }
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
@@ -52,7 +62,7 @@ class Manifest:
         """Write atomically: a reader sees the old manifest or the new one, never half."""
         target = index_dir / NAME
         temporary = target.with_suffix(".tmp")
-        data = {"documents": {k: asdict(v) for k, v in sorted(self.entries.items())}}
+        data = {"documents": {k: _compact(v) for k, v in sorted(self.entries.items())}}
         with open(temporary, "w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
             out.flush()
@@ -76,3 +86,10 @@ class Manifest:
     def gone(self, roots: set[str], present: set[str]) -> list[str]:
         """Ids indexed from one of ``roots`` whose files are no longer there."""
         return sorted(k for k, e in self.entries.items() if e.root in roots and k not in present)
+
+
+def _compact(entry: Entry) -> dict[str, object]:
+    data = asdict(entry)
+    if not entry.docs:
+        del data["docs"]
+    return data

@@ -165,9 +165,12 @@ def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
     for skip in report.skipped:
         err.write(f"bgsearch: skipped {printable(skip.path)}: {skip.reason}\n")
     where = printable(str(Path(report.index_dir)))
-    changes = ""
+    counts = []
+    if report.documents != report.indexed:  # JSON files hold many
+        counts.append(f"{report.documents:,} documents")
     if report.unchanged or report.removed:
-        changes = f" ({report.unchanged:,} unchanged, {report.removed:,} removed)"
+        counts.append(f"{report.unchanged:,} unchanged, {report.removed:,} removed")
+    changes = f" ({'; '.join(counts)})" if counts else ""
     err.write(
         f"bgsearch: indexed {report.indexed:,} file{'s' if report.indexed != 1 else ''}"
         f"{changes} into {where} in {report.seconds:.1f} s; skipped {len(report.skipped):,}\n"

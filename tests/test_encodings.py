@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import shutil
 import subprocess
 import unicodedata
@@ -160,3 +161,20 @@ def test_html_and_markdown_give_the_same_article(tmp_path: Path) -> None:
     # scripts, styles and navigation are not text
     assert bgsearch("query", "hiển thị", "--json").ids == []
     assert bgsearch("query", "Trang chủ", "--json").ids == []
+
+
+def test_every_format_and_encoding_gives_one_article_found_alike(tmp_path: Path) -> None:
+    """The issue's list: UTF-8, BOM, UTF-16, CP1258, VISCII, TCVN3, VNI, NFD, HTML, JSONL."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, raw in SAVED.items():
+        (docs / name).write_bytes(raw)
+    (docs / "page.html").write_text(HTML, encoding="utf-8")
+    title, body = ARTICLE.split("\n", 1)
+    record = {"title": title, "content": body, "published": "2020-06-27T08:00:00+07:00"}
+    (docs / "feed.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    for query in ("tuần tra chung", "tuan tra chung"):
+        records = bgsearch("query", query, "--json", "-n", "20").records
+        assert sorted(r["id"] for r in records) == sorted([*SAVED, "page.html", "feed.jsonl#1"])
+        assert {(r["title"], r["date"]) for r in records} == {(title, "2020-06-27")}

@@ -214,8 +214,28 @@ def test_accent_variants_only_for_folded_syllables(word: str) -> None:
 
 @pytest.mark.parametrize(
     "word",
-    ["người", "Nghiêng", "khuỷu", "quyết", "giữ", "gì", "BỘ", "Đắk", "xoong", "thuở", "oai", "yêu"]
-    + ["uống", "chuyện", "hoàng", "a", "ở", "nước", "khuya", "trường"],
+    [
+        "người",
+        "Nghiêng",
+        "khuỷu",
+        "quyết",
+        "giữ",
+        "gì",
+        "BỘ",
+        "Đắk",
+        "xoong",
+        "thuở",
+        "oai",
+        "yêu",
+        "uống",
+        "chuyện",
+        "hoàng",
+        "a",
+        "ở",
+        "nước",
+        "khuya",
+        "trường",
+    ],
 )
 def test_real_syllables_have_a_syllable_shape(word: str) -> None:
     assert is_syllable(word)

@@ -1,0 +1,94 @@
+"""JSON and JSON Lines files to article records: one document per record.
+
+Scrapers and exports keep articles as JSON objects; the field names vary, so each part is
+taken from the first of its usual names that holds a value. Pure: text in, records out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from bgsearch.article import parse_date
+
+__all__ = ["Record", "RecordError", "parse_records"]
+
+TITLE_KEYS = ("title", "headline", "name")
+TEXT_KEYS = ("content", "body", "text", "article", "description")
+DATE_KEYS = ("date", "published", "published_at", "publish_date", "datePublished", "time")
+URL_KEYS = ("url", "link", "href")
+SOURCE_KEYS = ("source", "site", "publisher")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One article record; ``number`` is its line (JSON Lines) or position (JSON), from 1."""
+
+    number: int
+    title: str
+    body: str
+    date: str | None
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """A record that holds no article, and why."""
+
+    number: int
+    reason: str
+
+
+def _text(record: dict[str, Any], keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = record.get(key)
+        if isinstance(value, dict):  # {"source": {"name": ...}}, {"publisher": {"name": ...}}
+            value = value.get("name")
+        if isinstance(value, list):  # paragraphs
+            value = "\n".join(v for v in value if isinstance(v, str))
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value).strip()
+            if text:
+                return text
+    return ""
+
+
+def _record(number: int, value: Any) -> Record | RecordError:
+    if not isinstance(value, dict):
+        return RecordError(number, "not a JSON object")
+    title, body = _text(value, TITLE_KEYS), _text(value, TEXT_KEYS)
+    if not (title or body):
+        return RecordError(number, f"no {'/'.join(TITLE_KEYS[:1] + TEXT_KEYS[:3])} field")
+    url = _text(value, URL_KEYS) or None
+    source = _text(value, SOURCE_KEYS) or None
+    if source is None and url:
+        source = (urlsplit(url).hostname or "").removeprefix("www.") or None
+    published = parse_date(_text(value, DATE_KEYS))
+    return Record(number, title, body, published, source, url)
+
+
+def parse_records(text: str, lines: bool) -> list[Record | RecordError]:
+    """The records of a JSON Lines (``lines``) or JSON file: an object, or a list of them.
+
+    Raises ValueError when a JSON file is not JSON at all; a bad line of a JSON Lines file is
+    a :class:`RecordError` and the other lines still count.
+    """
+    if not lines:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"not JSON (line {error.lineno}: {error.msg})") from error
+        items = data if isinstance(data, list) else [data]
+        return [_record(n, item) for n, item in enumerate(items, start=1)]
+    out: list[Record | RecordError] = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(_record(n, json.loads(line)))
+        except json.JSONDecodeError as error:
+            out.append(RecordError(n, f"not JSON ({error.msg})"))
+    return out

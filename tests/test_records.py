@@ -1,0 +1,89 @@
+"""JSON and JSON Lines files: one document per record, kept in step with the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import bgsearch
+
+
+def jsonl(*records: Any) -> str:
+    return "".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records
+    )
+
+
+PATROL = {
+    "title": "Tuần tra chung trên biên giới",
+    "content": "Đồn Biên phòng phối hợp tuần tra chung với lực lượng bạn.",
+    "date": "27/06/2020",
+    "url": "https://www.bienphong.com.vn/tuan-tra-chung",
+}
+MARKET = {
+    "headline": "Chợ biên giới tấp nập",
+    "text": ["Người dân mua bán tại chợ cửa khẩu.", "Hàng hóa phong phú."],
+    "published_at": "2024-02-14",
+    "link": "https://baocaobang.vn/cho",
+    "source": {"name": "Báo Cao Bằng"},
+}
+
+
+def test_each_record_is_a_document_with_its_fields(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "feed.jsonl").write_text(jsonl(PATROL, "", MARKET), encoding="utf-8")
+    (docs / "list.json").write_text(json.dumps([MARKET], ensure_ascii=False), encoding="utf-8")
+    run = bgsearch("index", "docs")
+    assert run.exit_code == 0
+    assert "indexed 2 files (3 documents) into index" in run.stderr
+    patrol = bgsearch("query", "tuan tra chung", "--json").records
+    assert [{k: r[k] for k in ("id", "title", "date", "source", "url")} for r in patrol] == [
+        {
+            "id": "feed.jsonl#1",
+            "title": "Tuần tra chung trên biên giới",
+            "date": "2020-06-27",
+            "source": "bienphong.com.vn",
+            "url": "https://www.bienphong.com.vn/tuan-tra-chung",
+        }
+    ]
+    assert patrol[0]["path"].endswith("feed.jsonl#1")
+    market = bgsearch("query", "hàng hóa", "--json").records
+    assert sorted(r["id"] for r in market) == ["feed.jsonl#3", "list.json#1"]
+    assert {(r["title"], r["date"], r["source"]) for r in market} == {
+        ("Chợ biên giới tấp nập", "2024-02-14", "Báo Cao Bằng")
+    }
+
+
+def test_bad_records_are_skipped_one_by_one(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "feed.jsonl").write_text(jsonl(PATROL, "{not json", {"id": 7}, [1]), "utf-8")
+    (docs / "broken.json").write_text('[{"title": "x"', encoding="utf-8")
+    run = bgsearch("index", "docs")
+    assert run.exit_code == 0
+    assert "bgsearch: skipped docs/feed.jsonl#2: not JSON (Expecting property name" in run.stderr
+    assert "bgsearch: skipped docs/feed.jsonl#3: no title/content/body/text field\n" in run.stderr
+    assert "bgsearch: skipped docs/feed.jsonl#4: not a JSON object\n" in run.stderr
+    assert "bgsearch: skipped docs/broken.json: not JSON (line 1: " in run.stderr
+    assert "indexed 1 file into index" in run.stderr
+    assert bgsearch("query", "tuần tra", "--json").ids == ["feed.jsonl#1"]
+
+
+def test_records_follow_their_file_on_re_runs(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    feed = docs / "feed.jsonl"
+    feed.write_text(jsonl(PATROL, MARKET), encoding="utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    assert bgsearch("query", "biên giới", "--json").ids == ["feed.jsonl#1", "feed.jsonl#2"]
+    feed.write_text(jsonl(MARKET), encoding="utf-8")  # the patrol record is gone
+    run = bgsearch("index", "docs")
+    assert "indexed 1 file into index" in run.stderr
+    assert bgsearch("query", "biên giới", "--json").ids == ["feed.jsonl#1"]
+    assert bgsearch("query", "tuần tra", "--json").ids == []
+    feed.unlink()
+    run = bgsearch("index", "docs")
+    assert "(0 unchanged, 1 removed)" in run.stderr
+    assert bgsearch("query", "biên giới", "--json").ids == []
