@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,12 @@ FORMAT = 3
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
+# Indexing: a commit every so many files (what a killed run keeps), workers for big runs,
+# and the memory Whoosh may hold postings in before it spills them to disk.
+COMMIT_EVERY = 5_000
+PARALLEL_FROM = 1_000
+MAX_PROCS = 4
+LIMIT_MB = 1024
 
 # Field names: stored fields for display, indexed term fields for each form.
 ID, PATH, TITLE, BODY = "id", "path", "title", "body"
@@ -87,13 +96,16 @@ class IndexReport:
 
 
 class Progress:
-    """Told how many files there are, then of each one done. The default says nothing."""
+    """Told how many files there are to read, then of each one done. The default is silent."""
 
     def start(self, total: int) -> None:
         """Called once, before the first file."""
 
     def advance(self) -> None:
         """Called after each file, indexed or skipped."""
+
+    def finishing(self) -> None:
+        """Called once all files are read, before the final commit (often the longest part)."""
 
 
 def open_index(index_dir: Path) -> Any:
@@ -158,16 +170,21 @@ def build_index(
     encoding: str | None = None,
     progress: Progress | None = None,
     now: Callable[[], float] = time.monotonic,
+    commit_every: int = COMMIT_EVERY,
+    parallel_from: int = PARALLEL_FROM,
 ) -> IndexReport:
     """Index every article file under ``paths`` into ``index_dir``.
 
     A re-run reads only files whose size or modification time changed, re-indexes only those
     whose content changed, and removes the documents of files that are gone from the folders
-    given. With ``rebuild`` every file is read and the new index replaces the old one in a
-    single commit, so the old one stays readable until then. Files that cannot be indexed are
-    listed in the report, not raised: one bad file never stops a run. ``encoding`` forces
-    the encoding of every file (else UTF-8/UTF-16 by BOM, then the legacy encoding that
-    reads as Vietnamese).
+    given. Files that cannot be indexed are listed in the report, not raised: one bad file
+    never stops a run. ``encoding`` forces the encoding of every file (else UTF-8/UTF-16 by
+    BOM, then the legacy encoding that reads as Vietnamese).
+
+    Commits: every ``commit_every`` files and at the end, each one durable (fsynced) before
+    the manifest records it, so a run that is killed keeps what it committed and the next run
+    carries on from there. With ``rebuild`` there is one commit, at the end, so the old index
+    answers queries until the new one replaces it whole.
     """
     started = now()
     progress = progress or Progress()
@@ -179,34 +196,43 @@ def build_index(
     ix, fresh = _prepare(index_dir, rebuild)
     before = Manifest() if fresh else Manifest.load(index_dir)
     after = Manifest(dict(before.entries))
-    run = _Run(ix, index_dir, fresh)
-    indexed = unchanged = 0
-    try:
-        progress.start(len(sources))
-        for source in sources:
-            outcome = _index_one(source, before, after, run, encoding)
-            if isinstance(outcome, Skip):
-                skipped.append(outcome)
-            elif outcome:
-                indexed += 1
-            else:
+    pending, unchanged = [], 0
+    for source in sources:
+        try:
+            if before.unchanged(source.doc_id, source.root, source.path.stat()):
                 unchanged += 1
-            progress.advance()
-        # Files gone from the roots, or no longer readable, leave the index too.
-        present = {s.doc_id for s in sources} & set(after.entries)
-        removed = 0
-        for file_id in before.gone(roots, present):
-            for doc_id in before.entries[file_id].doc_ids(file_id):
-                run.writer().delete_by_term(ID, doc_id)
-                removed += 1
-            after.entries.pop(file_id, None)
+                continue
+        except OSError:
+            pass  # reading it will say why
+        pending.append(source)
+    run = _Run(ix, index_dir, fresh, parallel=len(pending) >= parallel_from)
+    indexed = removed = 0
+    try:
+        with _quiet_workers():
+            progress.start(len(pending))
+            for done, source in enumerate(pending, start=1):
+                outcome = _index_one(source, before, after, run, encoding)
+                if isinstance(outcome, Skip):
+                    skipped.append(outcome)
+                else:
+                    indexed += outcome
+                    unchanged += not outcome
+                progress.advance()
+                if not rebuild and done % commit_every == 0 and done < len(pending):
+                    run.commit(after, final=False)
+            # Files gone from the roots, or no longer readable, leave the index too.
+            present = {s.doc_id for s in sources} & set(after.entries)
+            for file_id in before.gone(roots, present):
+                for doc_id in before.entries[file_id].doc_ids(file_id):
+                    run.writer().delete_by_term(ID, doc_id)
+                    removed += 1
+                after.entries.pop(file_id, None)
+            progress.finishing()
+            run.commit(after, final=True, rebuild=rebuild)
     except BaseException:
         run.cancel()
         raise
     skipped.extend(run.skipped)
-    run.commit(rebuild)
-    if run.changed or fresh:
-        after.save(index_dir)
     return IndexReport(
         index_dir,
         indexed,
@@ -218,11 +244,53 @@ def build_index(
     )
 
 
+@contextmanager
+def _quiet_workers() -> Iterator[None]:
+    """Ctrl-C: the parent stops and cancels; the writer's worker processes (forked, so they
+    share this handler) leave at once instead of each printing a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    parent = os.getpid()
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if os.getpid() != parent:
+            os._exit(130)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def sync_dir(folder: Path) -> None:
+    """Make what is in ``folder`` durable: fsync every file, then the folder itself.
+
+    Whoosh writes segments and its table of contents without fsync; after a power cut the
+    new TOC could name segment data that never reached the disk. Files an earlier commit
+    already synced have no dirty pages left, so this costs little beyond the new segment.
+    """
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False):
+            fd = os.open(entry.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class _Run:
     """The writer of one run, opened only when something changes (no lock, no commit else)."""
 
-    def __init__(self, ix: Any, index_dir: Path, fresh: bool) -> None:
-        self._ix, self._dir, self.fresh = ix, index_dir, fresh
+    def __init__(self, ix: Any, index_dir: Path, fresh: bool, parallel: bool) -> None:
+        self._ix, self._dir, self.fresh, self._parallel = ix, index_dir, fresh, parallel
         self._writer: Any = None
         self.added = 0
         self.changed = False
@@ -230,8 +298,15 @@ class _Run:
 
     def writer(self) -> Any:
         if self._writer is None:
+            procs = min(os.cpu_count() or 1, MAX_PROCS) if self._parallel else 1
             try:
-                self._writer = self._ix.writer(limitmb=1024)
+                if procs > 1:
+                    # Workers index their share into segments of their own, left unmerged.
+                    self._writer = self._ix.writer(
+                        procs=procs, multisegment=True, limitmb=LIMIT_MB // procs
+                    )
+                else:
+                    self._writer = self._ix.writer(limitmb=LIMIT_MB)
             except index.LockError as error:
                 raise IndexLockedError(
                     f"index is locked by another bgsearch process ({self._dir})"
@@ -247,12 +322,20 @@ class _Run:
     def cancel(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
+            self._writer = None
 
-    def commit(self, rebuild: bool) -> None:
+    def commit(self, after: Manifest, *, final: bool, rebuild: bool = False) -> None:
+        """Commit what was written, make it durable, then record it in the manifest."""
         if rebuild and self._writer is None:
             self.writer()  # an empty rebuild still replaces the old documents
         if self._writer is not None:
-            self._writer.commit(mergetype=writing.CLEAR if rebuild else None)
+            # Mid-run commits merge nothing: merging is the slow part, done by the final one.
+            mergetype = writing.CLEAR if rebuild else (None if final else writing.NO_MERGE)
+            self._writer.commit(mergetype=mergetype)
+            self._writer = None
+            sync_dir(self._dir)
+        if self.changed or self.fresh:
+            after.save(self._dir)
 
 
 def _index_one(

@@ -134,7 +134,7 @@ class RichProgress(Progress):
         from rich.progress import Progress as Bar
 
         self._bar = Bar(
-            TextColumn("indexing"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TaskProgressColumn(),
@@ -154,6 +154,9 @@ class RichProgress(Progress):
         speed = self._bar.tasks[0].speed
         if speed:
             self._bar.update(self._task, rate=f"{speed:,.0f} files/s")
+
+    def finishing(self) -> None:
+        self._bar.update(self._task, description="writing the index")
 
     def stop(self) -> None:
         self._bar.stop()

@@ -15,8 +15,9 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bgsearch.text import Token, term_forms, tokenize
+from bgsearch.text import MARKS, Token, fold, term_forms, tokenize
 
 __all__ = ["Snippet", "best_passage", "highlight_all"]
 
@@ -69,11 +70,10 @@ def best_passage(
     on word boundaries, starting at a sentence start where one is close.
     """
     scanned = text[:SCAN_CHARS]
-    tokens = tokenize(scanned)
-    matches = _matches(tokens, folded, exact)
+    matches = _find(scanned, folded, exact)
     if not matches:
-        end = _word_end(scanned, tokens, width)
-        return _cut(text, 0, end, [])
+        head = _tokens(scanned, 0, 2 * width)
+        return _cut(text, 0, _word_end(scanned, head, width), [])
 
     best_key: tuple[int, int, int, int] | None = None
     best = (0, 1)
@@ -84,7 +84,7 @@ def best_passage(
         while j < len(matches) and matches[j].token.end - first.token.start <= width:
             counts[matches[j].folded] += 1
             exact_count += matches[j].exact
-            if j > i and matches[j].index == matches[j - 1].index + 1:
+            if j > i and _adjacent(scanned, matches[j - 1], matches[j]):
                 adjacent += 1
             j += 1
         if j == i:  # a single word longer than the window: show it anyway
@@ -99,16 +99,77 @@ def best_passage(
         if not counts[first.folded]:
             del counts[first.folded]
         exact_count -= first.exact
-        if i + 1 < j and matches[i + 1].index == first.index + 1:
+        if i + 1 < j and _adjacent(scanned, first, matches[i + 1]):
             adjacent -= 1
 
     chosen = matches[best[0] : best[1]]
     start, end = chosen[0].token.start, chosen[-1].token.end
     spare = max(0, width - (end - start))
-    start = _context_start(scanned, tokens, chosen[0].index, start - spare // 3)
-    end = _word_end(scanned, tokens, start + width)
+    # Only the words around the chosen matches are tokenized, not the whole article.
+    near = _tokens(scanned, start - spare, start + 2 * width)
+    first_near = next(k for k, t in enumerate(near) if t.start == start)
+    start = _context_start(scanned, near, first_near, start - spare // 3)
+    end = _word_end(scanned, near, start + width)
     end = max(end, chosen[-1].token.end)
     return _cut(text, start, end, [m for m in matches if start <= m.token.start < end])
+
+
+def _find(text: str, folded: Collection[str], exact: Collection[str]) -> list[_Match]:
+    """The words of ``text`` that fold to one of ``folded``, found by an accent-blind regex
+    rather than by tokenizing the whole text (articles are long, snippets are per hit)."""
+    pattern = _pattern(frozenset(folded))
+    if pattern is None:
+        return []
+    found = []
+    for index, m in enumerate(pattern.finditer(text)):
+        token_exact, token_folded = term_forms(m.group())
+        if token_folded in folded:
+            found.append(
+                _Match(
+                    index, Token(m.group(), m.start(), m.end()), token_folded, token_exact in exact
+                )
+            )
+    return found
+
+
+def _adjacent(text: str, left: _Match, right: _Match) -> bool:
+    """Two matched words with no other word between them."""
+    return not _WORD_CHAR.search(text, left.token.end, right.token.start)
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    """The tokens of ``text[start:end]`` (widened to whole words), with offsets in ``text``."""
+    start, end = max(0, start), min(len(text), end)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return [Token(t.text, t.start + start, t.end + start) for t in tokenize(text[start:end])]
+
+
+@lru_cache(maxsize=256)
+def _pattern(folded: frozenset[str]) -> re.Pattern[str] | None:
+    terms = sorted((t for t in folded if t), key=len, reverse=True)
+    if not terms:
+        return None
+    body = "|".join("".join(_CLASSES.get(ch, re.escape(ch)) for ch in term) for term in terms)
+    # whole tokens only: no word character or combining mark on either side
+    return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_]|[{MARKS}])", re.IGNORECASE)
+
+
+def _letter_classes() -> dict[str, str]:
+    """For each ASCII letter, a regex class of every letter that folds to it (a: aàáảã…ÂẤ)."""
+    spellings: dict[str, set[str]] = {}
+    for code in (*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1EA0, 0x1F00)):
+        ch = chr(code)
+        base = fold(ch).lower()
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            spellings.setdefault(base, set()).update({ch, ch.lower(), ch.upper()})
+    return {k: "[" + "".join(sorted(v)) + "]" for k, v in spellings.items()}
+
+
+_CLASSES = _letter_classes()
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def _context_start(text: str, tokens: list[Token], first: int, limit: int) -> int:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
+    "MARKS",
     "VIETNAMESE_LETTERS",
     "Analysis",
     "Token",
@@ -82,8 +83,8 @@ class Token:
 
 # A syllable is a run of letters and digits of any script, including any combining marks that
 # NFC could not compose (Python's \w alone would split "Vie\u0302\u0323t" inside the word).
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_TOKEN = re.compile(rf"[^\W_]+(?:[{_MARKS}]+[^\W_]*)*")
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_TOKEN = re.compile(rf"[^\W_]+(?:[{MARKS}]+[^\W_]*)*")
 # Longer runs are hashes, base64 or glued junk, never words: they would only bloat the index.
 MAX_TOKEN_CHARS = 64
 

