@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import fields, index, writing
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from bgsearch.documents import Document, Skip, Source, decode_file, discover
 from bgsearch.errors import (
     IndexIncompatibleError,
     IndexLockedError,
@@ -31,6 +30,9 @@ from bgsearch.errors import (
 )
 from bgsearch.manifest import Entry, Manifest, file_hash
 from bgsearch.text import analyze
+
+if TYPE_CHECKING:
+    from bgsearch.documents import Document, Skip, Source
 
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
 
@@ -186,6 +188,8 @@ def build_index(
     carries on from there. With ``rebuild`` there is one commit, at the end, so the old index
     answers queries until the new one replaces it whole.
     """
+    from bgsearch.documents import Skip, discover  # reading files: not needed to search
+
     started = now()
     progress = progress or Progress()
     sources, skipped = discover(paths, exclude=index_dir)
@@ -303,10 +307,10 @@ class _Run:
                 if procs > 1:
                     # Workers index their share into segments of their own, left unmerged.
                     self._writer = self._ix.writer(
-                        procs=procs, multisegment=True, limitmb=LIMIT_MB // procs
+                        procs=procs, multisegment=True, limitmb=LIMIT_MB // procs, compound=False
                     )
                 else:
-                    self._writer = self._ix.writer(limitmb=LIMIT_MB)
+                    self._writer = self._ix.writer(limitmb=LIMIT_MB, compound=False)
             except index.LockError as error:
                 raise IndexLockedError(
                     f"index is locked by another bgsearch process ({self._dir})"
@@ -346,6 +350,8 @@ def _index_one(
     A JSON file's records are written one by one; records that fail are reported as skips
     of their own (``file.jsonl#3``) through ``run.skipped``, and the file still counts.
     """
+    from bgsearch.documents import Document, Skip, decode_file
+
     file_id = source.doc_id
     try:
         stat = source.path.stat()

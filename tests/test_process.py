@@ -13,7 +13,8 @@ import pytest
 from tests.conftest import SEEDS
 
 BIN = Path(sys.executable).parent
-HEAVY = ("whoosh", "rich", "pydantic")
+# bgsearch.documents: the file readers and codecs, which searching never needs
+HEAVY = ("whoosh", "rich", "pydantic", "bgsearch.documents")
 
 # Runs the CLI in a fresh interpreter and reports which heavy modules it loaded.
 PROBE = f"""
