@@ -9,9 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from bgsearch.cli import app
+
+# No per-example deadline: a loaded CI machine must not turn slowness into failures.
+settings.register_profile("bgsearch", deadline=None)
+settings.load_profile("bgsearch")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
