@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c const
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest test-slow test-compat bench-relevance clean
+.PHONY: demo test lint typecheck pytest test-slow test-compat bench-relevance bench-speed clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bgsearch needs Python 3.11 or newer (set PYTHON=...)")'
@@ -61,6 +61,12 @@ $(BENCH_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 bench-relevance: $(BENCH_STAMP)
 	$(BIN)/python bench/relevance.py --eval $(EVAL) --corpus $(CORPUS)
+
+# CORPUS_DIR: the unpacked corpus (tar -xzf ../shared/corpus/vi-news-38k.tar.gz -C /tmp).
+CORPUS_DIR ?= /tmp/vi-news-38k
+SIZES ?= 1000,5000,20000,all
+bench-speed: $(BENCH_STAMP)
+	$(BIN)/python bench/speed.py $(CORPUS_DIR) --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) .venv-compat .pytest_cache .mypy_cache .ruff_cache .hypothesis
