@@ -137,7 +137,8 @@ def index_command(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            metavar="PATH...", help="Files and folders to index (.txt, .md, .html; recursively)."
+            metavar="PATH...",
+            help="Files and folders to index (.txt, .md, .html, .json, .jsonl; recursively).",
         ),
     ],
     index: IndexDir = DEFAULT_INDEX,
@@ -153,6 +154,15 @@ def index_command(
             "whichever of Windows-1258, VISCII, TCVN3 and VNI reads as Vietnamese).",
         ),
     ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            min=0,
+            help="If another bgsearch run is writing the index, wait this long for it.",
+        ),
+    ] = 0,
 ) -> None:
     """Index article files; re-running updates articles already in the index."""
 
@@ -172,7 +182,9 @@ def index_command(
         if sys.stderr.isatty():
             progress = RichProgress(stderr_console())
         try:
-            report = build_index(paths, index, rebuild=rebuild, encoding=codec, progress=progress)
+            report = build_index(
+                paths, index, rebuild=rebuild, encoding=codec, progress=progress, wait=wait
+            )
         finally:
             if isinstance(progress, RichProgress):
                 progress.stop()

@@ -38,5 +38,9 @@ class IndexIncompatibleError(BgsearchError):
     """The index was written in a format this version cannot read."""
 
 
+class IndexDamagedError(BgsearchError):
+    """Reading the index failed: a file of it is truncated or corrupt."""
+
+
 class NothingToIndexError(BgsearchError):
     """The given paths held no file that could be indexed."""

@@ -174,6 +174,7 @@ def build_index(
     now: Callable[[], float] = time.monotonic,
     commit_every: int = COMMIT_EVERY,
     parallel_from: int = PARALLEL_FROM,
+    wait: float = 0.0,
 ) -> IndexReport:
     """Index every article file under ``paths`` into ``index_dir``.
 
@@ -187,6 +188,10 @@ def build_index(
     the manifest records it, so a run that is killed keeps what it committed and the next run
     carries on from there. With ``rebuild`` there is one commit, at the end, so the old index
     answers queries until the new one replaces it whole.
+
+    Another run holding the index's lock makes this one wait up to ``wait`` seconds, then
+    raise :class:`IndexLockedError`. The lock is an OS file lock, so a killed run never
+    leaves it behind.
     """
     from bgsearch.documents import Skip, discover  # reading files: not needed to search
 
@@ -209,7 +214,7 @@ def build_index(
         except OSError:
             pass  # reading it will say why
         pending.append(source)
-    run = _Run(ix, index_dir, fresh, parallel=len(pending) >= parallel_from)
+    run = _Run(ix, index_dir, fresh, parallel=len(pending) >= parallel_from, wait=wait)
     indexed = removed = 0
     try:
         with _quiet_workers():
@@ -293,8 +298,9 @@ def sync_dir(folder: Path) -> None:
 class _Run:
     """The writer of one run, opened only when something changes (no lock, no commit else)."""
 
-    def __init__(self, ix: Any, index_dir: Path, fresh: bool, parallel: bool) -> None:
+    def __init__(self, ix: Any, index_dir: Path, fresh: bool, parallel: bool, wait: float) -> None:
         self._ix, self._dir, self.fresh, self._parallel = ix, index_dir, fresh, parallel
+        self._wait = wait
         self._writer: Any = None
         self.added = 0
         self.changed = False
@@ -307,13 +313,21 @@ class _Run:
                 if procs > 1:
                     # Workers index their share into segments of their own, left unmerged.
                     self._writer = self._ix.writer(
-                        procs=procs, multisegment=True, limitmb=LIMIT_MB // procs, compound=False
+                        procs=procs,
+                        multisegment=True,
+                        limitmb=LIMIT_MB // procs,
+                        compound=False,
+                        timeout=self._wait,
                     )
                 else:
-                    self._writer = self._ix.writer(limitmb=LIMIT_MB, compound=False)
+                    self._writer = self._ix.writer(
+                        limitmb=LIMIT_MB, compound=False, timeout=self._wait
+                    )
             except index.LockError as error:
+                waited = f" after waiting {self._wait:g} s" if self._wait else ""
                 raise IndexLockedError(
-                    f"index is locked by another bgsearch process ({self._dir})"
+                    f"index is locked by another bgsearch process ({self._dir}){waited}; "
+                    "wait for it with --wait SECONDS"
                 ) from error
         self.changed = True
         return self._writer

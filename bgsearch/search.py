@@ -15,6 +15,9 @@ How a query ranks (knobs in :mod:`bgsearch.ranking`):
 
 from __future__ import annotations
 
+import pickle
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -22,15 +25,32 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
+from whoosh import reading as whoosh_reading
 from whoosh.scoring import BM25F
 
 from bgsearch import index as ix
+from bgsearch.errors import IndexDamagedError
 from bgsearch.querylang import TITLE, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.snippets import Snippet, best_passage, highlight_all
 from bgsearch.text import PAIR_JOINER, pair, term_forms
 
 __all__ = ["Hit", "Searcher"]
+
+# What Whoosh raises when its files are truncated or overwritten: reading past an end, bad
+# compressed blocks or pickles, offsets out of range.
+_DAMAGE = (
+    EOFError,
+    IndexError,
+    KeyError,
+    OSError,
+    ValueError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    # whoosh3 names the case; Whoosh 2.7 has no such class
+    *[c for c in [getattr(whoosh_reading, "CorruptIndexError", None)] if c is not None],
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +91,7 @@ class Searcher:
     """An open index, ready for any number of queries; close it (or use ``with``) when done."""
 
     def __init__(self, index_dir: Path, ranking: Ranking = RANKING) -> None:
+        self._dir = index_dir
         self._index = ix.open_index(index_dir)
         self._ranking = ranking
         self._places = _places(ranking)
@@ -93,10 +114,16 @@ class Searcher:
         parsed = parse(text)
         if parsed.is_empty or limit < 1:
             return []
-        return [
-            self._hit(text, rank, found, parsed, snippets)
-            for rank, found in enumerate(self._ranked(parsed, limit), start=1)
-        ]
+        try:
+            return [
+                self._hit(text, rank, found, parsed, snippets)
+                for rank, found in enumerate(self._ranked(parsed, limit), start=1)
+            ]
+        except _DAMAGE as error:
+            raise IndexDamagedError(
+                f"the index at {self._dir} is damaged ({type(error).__name__}: {error}); "
+                "rebuild it with 'bgsearch index --rebuild DIR'"
+            ) from error
 
     # --- ranking ---------------------------------------------------------------------------
     #

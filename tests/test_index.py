@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
 
 from tests.conftest import SEEDS, bgsearch, write_articles
 
@@ -177,3 +185,68 @@ def test_a_file_that_can_no_longer_be_read_leaves_the_index(tmp_path: Path) -> N
     run = bgsearch("index", "docs")
     assert "bgsearch: skipped docs/b.txt: not UTF-8 text" in run.stderr
     assert bgsearch("query", "tuần tra", "--json").ids == ["a.txt"]
+
+
+# --- the lock, and damaged indexes ------------------------------------------------------------
+
+
+def test_a_second_writer_is_told_the_index_is_locked(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", {"a.txt": "Tuần tra\nbiên giới"})
+    assert bgsearch("index", "docs").exit_code == 0
+    (docs / "b.txt").write_text("Cửa khẩu\nhàng hóa", encoding="utf-8")
+    holder = whoosh_index.open_dir("index").writer()
+    try:
+        run = bgsearch("index", "docs")
+        assert run.exit_code == 2
+        assert run.stderr.endswith(
+            "bgsearch: error: index is locked by another bgsearch process (index); "
+            "wait for it with --wait SECONDS\n"
+        )
+        release = threading.Timer(0.5, holder.cancel)
+        release.start()
+        waited = bgsearch("index", "docs", "--wait", "10")
+        release.join()
+    finally:
+        if not holder.is_closed:
+            holder.cancel()
+    assert waited.exit_code == 0, waited.stderr
+    assert bgsearch("query", "cửa khẩu", "--json").ids == ["b.txt"]
+
+
+def test_a_lock_left_by_a_killed_process_is_no_lock(tmp_path: Path) -> None:
+    write_articles(tmp_path / "docs", {"a.txt": "Tuần tra\nbiên giới"})
+    assert bgsearch("index", "docs").exit_code == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from whoosh import index; "
+            "w = index.open_dir('index').writer(); print('locked', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "locked\n"
+    assert bgsearch("index", "docs", "--rebuild").exit_code == 2
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert bgsearch("index", "docs", "--rebuild").exit_code == 0  # the OS released it
+
+
+# Whoosh leaves a file handle open when it meets a corrupt postings block; a CLI run ends
+# right after the error, so the handle goes with the process.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_damaged_index_is_one_clear_error(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    assert bgsearch("index", "seeds").exit_code == 0
+    for postings in Path("index").glob("*.pst"):
+        data = postings.read_bytes()
+        postings.write_bytes(data[: len(data) // 3])
+    run = bgsearch("query", "tuần tra")
+    assert run.exit_code == 2
+    assert run.stderr.startswith("bgsearch: error: the index at index is damaged (")
+    assert run.stderr.endswith("rebuild it with 'bgsearch index --rebuild DIR'\n")
+    assert run.stderr.count("\n") == 1
+    assert bgsearch("index", "seeds", "--rebuild").exit_code == 0
+    assert bgsearch("query", "tuần tra").exit_code == 0
