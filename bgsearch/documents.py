@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bgsearch.article import parse_article
@@ -62,6 +62,27 @@ class Document:
     date: str | None = None  # ISO 8601
     source: str | None = None
     url: str | None = None
+    truncated: bool = False  # the body was cut at MAX_CHARS
+
+
+# News articles are at most some 100,000 characters; a bigger "article" is a dump or junk,
+# and indexing all of it would only cost memory and time (a 50 MB line takes minutes).
+MAX_CHARS = 2_000_000
+
+
+def _capped(document: Document) -> Document:
+    if len(document.body) <= MAX_CHARS:
+        return document
+    return replace(document, body=document.body[:MAX_CHARS], truncated=True)
+
+
+def text_path(path: Path | str) -> str:
+    """A path as valid text: bytes a file name holds that are not UTF-8 become ``\\xNN``.
+
+    Python keeps such bytes as lone surrogates, which no UTF-8 output (the index, JSON, the
+    terminal) can carry.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 # Markdown heading marks: "# Tiêu đề" is the title "Tiêu đề".
@@ -77,10 +98,10 @@ def _from_html(source: Source, markup: str) -> Document | Skip:
     if page.title and (not title or title not in page.title):
         title, body = page.title, f"{article.title}\n{article.body}".strip()
     if not (title or body):
-        return Skip(str(source.path), "no visible text")
+        return Skip(text_path(source.path), "no visible text")
     return Document(
         source.doc_id,
-        str(source.path.resolve()),
+        text_path(source.path.resolve()),
         title,
         body,
         page.date or article.date,
@@ -102,10 +123,10 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[S
     excluded = exclude.resolve() if exclude else None
     for root in paths:
         if not root.exists():
-            skips.append(Skip(str(root), "no such file or folder"))
+            skips.append(Skip(text_path(root), "no such file or folder"))
             continue
         if root.is_file():
-            found: Iterable[tuple[Path, str]] = [(root, root.name)]
+            found: Iterable[tuple[Path, str]] = [(root, text_path(root.name))]
         else:
             found = _walk(root, excluded)
         resolved = str(root.resolve())
@@ -113,7 +134,7 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[S
             if path.suffix.lower() not in SUFFIXES:
                 continue
             if doc_id in sources:
-                skips.append(Skip(str(path), f"same id as {sources[doc_id].path}"))
+                skips.append(Skip(text_path(path), f"same id as {text_path(sources[doc_id].path)}"))
                 continue
             sources[doc_id] = Source(path, doc_id, resolved)
     return [sources[k] for k in sorted(sources)], skips
@@ -130,7 +151,7 @@ def _walk(root: Path, excluded: Path | None) -> Iterator[tuple[Path, str]]:
         for name in sorted(filenames):
             if not name.startswith("."):
                 path = here / name
-                yield path, path.relative_to(root).as_posix()
+                yield path, text_path(path.relative_to(root).as_posix())
 
 
 def read_document(source: Source, encoding: str | None = None) -> Document | Skip:
@@ -138,7 +159,7 @@ def read_document(source: Source, encoding: str | None = None) -> Document | Ski
     try:
         raw = source.path.read_bytes()
     except OSError as error:
-        return Skip(str(source.path), error.strerror or type(error).__name__)
+        return Skip(text_path(source.path), error.strerror or type(error).__name__)
     return decode_document(source, raw, encoding)
 
 
@@ -150,21 +171,23 @@ def decode_file(source: Source, raw: bytes, encoding: str | None = None) -> list
     try:
         records = parse_records(normalize(decode(raw, encoding)), lines=suffix == ".jsonl")
     except ValueError as error:
-        return [Skip(str(source.path), str(error))]
+        return [Skip(text_path(source.path), str(error))]
     if not records:
-        return [Skip(str(source.path), "no records")]
+        return [Skip(text_path(source.path), "no records")]
     out: list[Document | Skip] = []
     for record in records:
         doc_id = f"{source.doc_id}{RECORD_MARK}{record.number}"
         if isinstance(record, RecordError):
-            out.append(Skip(f"{source.path}{RECORD_MARK}{record.number}", record.reason))
+            out.append(Skip(f"{text_path(source.path)}{RECORD_MARK}{record.number}", record.reason))
             continue
         body = record.body
         if body.lstrip().startswith("<") and "</" in body:  # HTML kept in a JSON string
             body = parse_html(body).text
-        path = f"{source.path.resolve()}{RECORD_MARK}{record.number}"
+        path = f"{text_path(source.path.resolve())}{RECORD_MARK}{record.number}"
         out.append(
-            Document(doc_id, path, record.title, body, record.date, record.source, record.url)
+            _capped(
+                Document(doc_id, path, record.title, body, record.date, record.source, record.url)
+            )
         )
     return out
 
@@ -172,22 +195,24 @@ def decode_file(source: Source, raw: bytes, encoding: str | None = None) -> list
 def decode_document(source: Source, raw: bytes, encoding: str | None = None) -> Document | Skip:
     """Turn a file's bytes into a :class:`Document`, or say why they cannot be indexed."""
     try:
-        text = normalize(decode(raw, encoding))
+        decoded = decode(raw, encoding)
     except ValueError as error:
-        return Skip(str(source.path), str(error))
+        return Skip(text_path(source.path), str(error))
+    text = normalize(decoded[:MAX_CHARS])
     if source.path.suffix.lower() in _HTML:
         return _from_html(source, text)
     if not text.strip():
-        return Skip(str(source.path), "empty")
+        return Skip(text_path(source.path), "empty")
     if source.path.suffix.lower() == ".md":
         text = _MD_HEADING.sub("", text)
     article = parse_article(text)
     return Document(
         source.doc_id,
-        str(source.path.resolve()),
+        text_path(source.path.resolve()),
         article.title,
         article.body,
         article.date,
         article.source,
         article.url,
+        truncated=len(decoded) > MAX_CHARS,
     )

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from whoosh import fields, index, writing
@@ -95,6 +96,7 @@ class IndexReport:
     unchanged: int = 0
     removed: int = 0  # documents
     documents: int = 0  # written: one per file, or one per record of a JSON file
+    truncated: list[str] = field(default_factory=list)  # indexed up to MAX_CHARS only
 
 
 class Progress:
@@ -250,6 +252,7 @@ def build_index(
         unchanged=unchanged,
         removed=removed,
         documents=run.added,
+        truncated=run.truncated,
     )
 
 
@@ -305,6 +308,7 @@ class _Run:
         self.added = 0
         self.changed = False
         self.skipped: list[Skip] = []  # records of JSON files that held no article
+        self.truncated: list[str] = []  # paths of documents indexed only in part
 
     def writer(self) -> Any:
         if self._writer is None:
@@ -364,17 +368,20 @@ def _index_one(
     A JSON file's records are written one by one; records that fail are reported as skips
     of their own (``file.jsonl#3``) through ``run.skipped``, and the file still counts.
     """
-    from bgsearch.documents import Document, Skip, decode_file
+    from bgsearch.documents import Document, Skip, decode_file, text_path
 
     file_id = source.doc_id
     try:
         stat = source.path.stat()
         if before.unchanged(file_id, source.root, stat):
             return False
-        raw = source.path.read_bytes()
+        if not S_ISREG(stat.st_mode):  # a FIFO would block the read forever
+            after.entries.pop(file_id, None)
+            return Skip(text_path(source.path), "not a regular file")
+        raw = _read(source.path)
     except OSError as error:
         after.entries.pop(file_id, None)
-        return Skip(str(source.path), error.strerror or type(error).__name__)
+        return Skip(text_path(source.path), error.strerror or type(error).__name__)
     digest = file_hash(raw)
     entry = Entry(source.root, stat.st_size, stat.st_mtime_ns, digest)
     if before.same_content(file_id, source.root, digest):
@@ -396,9 +403,35 @@ def _index_one(
         run.writer().delete_by_term(ID, stale)
     for document in documents:
         run.add(document)
+        if document.truncated:
+            run.truncated.append(document.path)
     docs = tuple(new_ids) if new_ids != [file_id] else ()
     after.entries[file_id] = replace(entry, docs=docs)
     return True
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, or its first MAX_BYTES (whole characters, if UTF-8) when bigger.
+
+    Documents are cut at MAX_CHARS anyway; reading a multi-gigabyte file whole would only
+    exhaust memory. A cut file hashes by what was read, which still changes with its size.
+    """
+    from bgsearch.documents import MAX_CHARS
+
+    limit = 4 * MAX_CHARS
+    with open(path, "rb") as f:
+        raw = f.read(limit + 1)
+    if len(raw) <= limit:
+        return raw
+    raw = raw[:limit]
+    # drop a UTF-8 sequence the cut split: from its lead byte on
+    for back in range(1, 4):
+        byte = raw[-back]
+        if byte & 0xC0 != 0x80:  # a lead (or ASCII) byte
+            if byte >= 0xC0 and back < (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4):
+                raw = raw[:-back]
+            break
+    return raw
 
 
 def _fields(document: Document) -> dict[str, str | None]:

@@ -164,9 +164,16 @@ class RichProgress(Progress):
 
 def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
     """The indexing summary on stderr: every skipped file with its reason, then the counts."""
+    from bgsearch.documents import MAX_CHARS
+
     err = stream or sys.stderr
     for skip in report.skipped:
         err.write(f"bgsearch: skipped {printable(skip.path)}: {skip.reason}\n")
+    for path in report.truncated:
+        err.write(
+            f"bgsearch: note: {_display_path(path)}: only the first {MAX_CHARS:,} characters "
+            "are indexed\n"
+        )
     where = printable(str(Path(report.index_dir)))
     counts = []
     if report.documents != report.indexed:  # JSON files hold many
