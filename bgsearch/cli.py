@@ -133,7 +133,7 @@ def _run(action: Callable[[], ExitStatus]) -> None:
 
 
 @app.command("index")
-def index_command(
+def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     paths: Annotated[
         list[Path],
         typer.Argument(
@@ -163,6 +163,15 @@ def index_command(
             help="If another bgsearch run is writing the index, wait this long for it.",
         ),
     ] = 0,
+    commit_every: Annotated[
+        int,
+        typer.Option(
+            "--commit-every",
+            metavar="N",
+            min=1,
+            help="Commit every N files: what an interrupted run keeps (not with --rebuild).",
+        ),
+    ] = 5000,
 ) -> None:
     """Index article files; re-running updates articles already in the index."""
 
@@ -183,7 +192,13 @@ def index_command(
             progress = RichProgress(stderr_console())
         try:
             report = build_index(
-                paths, index, rebuild=rebuild, encoding=codec, progress=progress, wait=wait
+                paths,
+                index,
+                rebuild=rebuild,
+                encoding=codec,
+                progress=progress,
+                wait=wait,
+                commit_every=commit_every,
             )
         finally:
             if isinstance(progress, RichProgress):
