@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
 
 # Bump when the schema or the analysis changes so that old indexes no longer match queries.
-FORMAT = 3
+FORMAT = 4
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
@@ -75,9 +75,9 @@ def _schema() -> fields.Schema:
             DATE: fields.STORED(),
             SOURCE: fields.STORED(),
             URL: fields.STORED(),
-            TITLE_EXACT: terms(),
+            TITLE_EXACT: terms(positions=False),  # phrases match folded forms
             TITLE_FOLDED: terms(),
-            BODY_EXACT: terms(),
+            BODY_EXACT: terms(positions=False),
             BODY_FOLDED: terms(),
             TITLE_PAIRS: terms(positions=False),
             BODY_PAIRS: terms(positions=False),

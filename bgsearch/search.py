@@ -135,25 +135,35 @@ class Searcher:
         long_question = len(parsed.groups) > self._ranking.tiered_max_groups
         kept = self._informative(parsed.groups) if long_question else parsed.groups
         exact = self._ranking.exact_boost_long if long_question else self._ranking.exact_boost
-        groups = [self._group(g, exact) for g in kept]
-        bonus = self._adjacency(parsed.groups)
+        # Each group's folded terms are required; its exact-accent terms only add to the score
+        # of documents that have the folded ones (an exact match is always a folded match), so
+        # they stay out of the intersections, which is where the time goes.
+        parts = [self._group(g, exact) for g in kept]
+        required = [r for r, _ in parts]
+        accents = [t for _, b in parts for t in b]
+        adjacent = self._adjacency(parsed.groups)
+        bonus = [terms for _, terms in adjacent]
         excluded = [q for unit in parsed.excluded for q in self._exclusion(unit)]
 
         def without(query: Any) -> Any:
             return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
-        # Short queries rank in tiers: every word with the query's multi-syllable words side by
-        # side, then every word, then any word; each tier by score, skipping earlier tiers.
+        def scored(query: Any, extra: list[Any]) -> Any:
+            return wq.AndMaybe(query, wq.Or(extra)) if extra else query
+
         tiers = []
-        if 1 < len(groups) <= self._ranking.tiered_max_groups:
-            every = wq.And(groups)
-            if words := [wq.Or(b) for b in bonus if self._is_word(b)]:
-                tiers.append(wq.And([*groups, *words]))
-            if bonus:
-                every = wq.AndMaybe(every, wq.Or([t for b in bonus for t in b]))
-            tiers.append(every)
-        # A pair term only matches where both of its words do, so bonuses can join the union.
-        tiers.append(wq.Or([*groups, *(t for b in bonus for t in b)]))
+        if 1 < len(required) <= self._ranking.tiered_max_groups:
+            words = [(i, terms) for i, terms in adjacent if self._is_word(terms)]
+            if words:
+                # A word's pair term implies both its syllables (in the same field): require
+                # the pairs, much rarer than the syllables, and score the syllables on top.
+                covered = {j for i, _ in words for j in (i, i + 1)}
+                must = [wq.Or(terms) for _, terms in words]
+                must += [r for j, r in enumerate(required) if j not in covered]
+                extra = [r for j, r in enumerate(required) if j in covered]
+                tiers.append(scored(wq.And(must), extra + accents))
+            tiers.append(scored(wq.And(required), accents + [t for b in bonus for t in b]))
+        tiers.append(wq.Or([*required, *accents, *(t for b in bonus for t in b)]))
         seen: set[int] = set()
         for tier in tiers:
             results = self._searcher.search(
@@ -196,23 +206,30 @@ class Searcher:
         kept = tuple(g for g in groups if not common(g))
         return kept or groups
 
-    def _group(self, group: Group, exact_boost: float) -> Any:
-        clauses = [q for unit in group.alternatives for q in self._unit(unit, exact_boost)]
-        return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+    def _group(self, group: Group, exact_boost: float) -> tuple[Any, list[Any]]:
+        """The query a group requires, and its exact-accent bonus terms."""
+        required: list[Any] = []
+        accents: list[Any] = []
+        for unit in group.alternatives:
+            needed, extra = self._unit(unit, exact_boost)
+            required += needed
+            accents += extra
+        return (required[0] if len(required) == 1 else wq.Or(required)), accents
 
-    def _unit(self, unit: Unit, x: float) -> list[Any]:
-        """Should-clauses that match the unit, scoring exact accents above folded matches."""
+    def _unit(self, unit: Unit, x: float) -> tuple[list[Any], list[Any]]:
+        """Clauses that match the unit, and exact-accent terms that score above folded ones."""
         forms = [term_forms(s) for s in unit.syllables]
         places = self._places[unit.field]
         if len(forms) == 1:
             ((exact, folded),) = forms
             clauses = [wq.Term(p.folded, folded, boost=p.boost) for p in places]
+            accents = []
             if exact != folded:
-                clauses += [wq.Term(p.exact, exact, boost=p.boost * x) for p in places]
-            return clauses
-        return [
-            wq.AndMaybe(wq.Or(self._phrase(forms, places)), wq.Or(self._exact(forms, places, x)))
-        ]
+                accents = [wq.Term(p.exact, exact, boost=p.boost * x) for p in places]
+            return clauses, accents
+        # a phrase's accents count only where the phrase is found
+        phrase = wq.Or(self._phrase(forms, places))
+        return [wq.AndMaybe(phrase, wq.Or(self._exact(forms, places, x)))], []
 
     def _phrase(self, forms: list[tuple[str, str]], places: list[_Place]) -> list[Any]:
         folded = [f for _, f in forms]
@@ -236,7 +253,7 @@ class Searcher:
             return [wq.Term(p.exact, exact) for p in places]
         return [wq.Term(p.folded, folded) for p in places]
 
-    def _adjacency(self, groups: tuple[Group, ...]) -> list[list[Any]]:
+    def _adjacency(self, groups: tuple[Group, ...]) -> list[tuple[int, list[Any]]]:
         """For each two neighbouring single-word groups, the terms that find them side by side."""
         words = [
             term_forms(g.alternatives[0].syllables[0])
@@ -246,14 +263,13 @@ class Searcher:
             else None
             for g in groups
         ]
-        bonus: list[list[Any]] = []
+        bonus: list[tuple[int, list[Any]]] = []
         weight = self._ranking.adjacency_boost
-        for left, right in pairwise(words):
+        for i, (left, right) in enumerate(pairwise(words)):
             if left and right:
                 term = pair(left[1], right[1])
-                bonus.append(
-                    [wq.Term(p.pairs, term, boost=p.boost * weight) for p in self._places[None]]
-                )
+                terms = [wq.Term(p.pairs, term, boost=p.boost * weight) for p in self._places[None]]
+                bonus.append((i, terms))
         return bonus
 
     # --- hits ------------------------------------------------------------------------------
