@@ -172,6 +172,12 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             help="Commit every N files: what an interrupted run keeps (not with --rebuild).",
         ),
     ] = 5000,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Follow symlinks, also those that lead out of the folder."
+        ),
+    ] = False,
 ) -> None:
     """Index article files; re-running updates articles already in the index."""
 
@@ -199,6 +205,7 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
                 progress=progress,
                 wait=wait,
                 commit_every=commit_every,
+                follow_links=follow_symlinks,
             )
         finally:
             if isinstance(progress, RichProgress):

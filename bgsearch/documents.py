@@ -110,13 +110,16 @@ def _from_html(source: Source, markup: str) -> Document | Skip:
     )
 
 
-def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[Source], list[Skip]]:
+def discover(
+    paths: Sequence[Path], exclude: Path | None = None, follow_links: bool = False
+) -> tuple[list[Source], list[Skip]]:
     """Find the article files under ``paths`` (files or folders, searched recursively).
 
     Hidden files and folders are passed over, as ripgrep does, and so is ``exclude`` (the index
-    folder, when it sits inside an indexed tree). Symlinked folders are not followed, so a link
-    loop cannot trap the walk. Returns the sources sorted by id, and the paths that were given
-    but could not be used.
+    folder, when it sits inside an indexed tree). Symlinks that lead out of the folder given
+    are not followed unless ``follow_links``; symlinked folders are followed only then, each
+    real folder once, so a link loop cannot trap the walk. Returns the sources sorted by id,
+    and the paths that were given but could not be used.
     """
     sources: dict[str, Source] = {}
     skips: list[Skip] = []
@@ -128,10 +131,15 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[S
         if root.is_file():
             found: Iterable[tuple[Path, str]] = [(root, text_path(root.name))]
         else:
-            found = _walk(root, excluded)
+            found = _walk(root, excluded, follow_links)
         resolved = str(root.resolve())
         for path, doc_id in found:
             if path.suffix.lower() not in SUFFIXES:
+                continue
+            if not follow_links and path.is_symlink() and not _inside(path, root):
+                skips.append(
+                    Skip(text_path(path), "a link out of the folder (--follow-symlinks follows it)")
+                )
                 continue
             if doc_id in sources:
                 skips.append(Skip(text_path(path), f"same id as {text_path(sources[doc_id].path)}"))
@@ -140,9 +148,22 @@ def discover(paths: Sequence[Path], exclude: Path | None = None) -> tuple[list[S
     return [sources[k] for k in sorted(sources)], skips
 
 
-def _walk(root: Path, excluded: Path | None) -> Iterator[tuple[Path, str]]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link loop: reading it will say so
+        return True
+
+
+def _walk(root: Path, excluded: Path | None, follow_links: bool) -> Iterator[tuple[Path, str]]:
+    seen: set[Path] = set()  # real folders already walked: link loops end here
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
         here = Path(dirpath)
+        real = here.resolve()
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
         dirnames[:] = sorted(
             d
             for d in dirnames

@@ -177,6 +177,7 @@ def build_index(
     commit_every: int = COMMIT_EVERY,
     parallel_from: int = PARALLEL_FROM,
     wait: float = 0.0,
+    follow_links: bool = False,
 ) -> IndexReport:
     """Index every article file under ``paths`` into ``index_dir``.
 
@@ -199,7 +200,7 @@ def build_index(
 
     started = now()
     progress = progress or Progress()
-    sources, skipped = discover(paths, exclude=index_dir)
+    sources, skipped = discover(paths, exclude=index_dir, follow_links=follow_links)
     # A folder emptied since the last run must still lose its documents.
     roots = {s.root for s in sources} | {str(p.resolve()) for p in paths if p.is_dir()}
     if not sources and not (rebuild or (index_dir / MARKER).is_file()):

@@ -115,3 +115,37 @@ def test_control_characters_never_reach_the_terminal_raw(tmp_path: Path) -> None
     undecodable = [k for k in records if k.startswith("t")]
     assert len(undecodable) == 1
     json.dumps(records)  # every id is valid JSON text
+
+
+def test_links_out_of_the_folder_are_followed_only_when_asked(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Mật\nbiên giới", "utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Tuần tra\nbiên giới", "utf-8")
+    (docs / "b.txt").symlink_to("a.txt")  # inside: fine
+    (docs / "leak.txt").symlink_to(outside / "secret.txt")
+    (docs / "more").symlink_to(outside)
+    run = bgsearch("index", "docs")
+    assert run.exit_code == 0
+    assert (
+        "bgsearch: skipped docs/leak.txt: a link out of the folder (--follow-symlinks follows it)"
+        in run.stderr
+    )
+    assert sorted(bgsearch("query", "biên giới", "--json").ids) == ["a.txt", "b.txt"]
+    run = bgsearch("index", "docs", "--follow-symlinks", "--rebuild")
+    assert run.exit_code == 0
+    found = sorted(bgsearch("query", "biên giới", "--json").ids)
+    assert found == ["a.txt", "b.txt", "leak.txt", "more/secret.txt"]
+
+
+def test_following_links_never_loops(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "a").mkdir(parents=True)
+    (docs / "a" / "x.txt").write_text("Tuần tra\nbiên giới", "utf-8")
+    (docs / "a" / "up").symlink_to("..")
+    (docs / "a" / "self").symlink_to(".")
+    run = bgsearch("index", "docs", "--follow-symlinks")
+    assert run.exit_code == 0, run.stderr
+    assert bgsearch("query", "biên giới", "--json").ids == ["a/x.txt"]
