@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
 
 # Bump when the schema or the analysis changes so that old indexes no longer match queries.
-FORMAT = 4
+FORMAT = 5
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
@@ -72,8 +72,9 @@ def _schema() -> fields.Schema:
             PATH: fields.STORED(),
             TITLE: fields.STORED(),
             BODY: fields.STORED(),
-            DATE: fields.STORED(),
-            SOURCE: fields.STORED(),
+            # one term each, with a column: filters, sorting and facets (see search.py)
+            DATE: fields.ID(stored=True, sortable=True),
+            SOURCE: fields.ID(stored=True, sortable=True),
             URL: fields.STORED(),
             TITLE_EXACT: terms(positions=False),  # phrases match folded forms
             TITLE_FOLDED: terms(),
