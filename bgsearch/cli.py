@@ -221,7 +221,7 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
 
 
 @app.command("query")
-def query_command(
+def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     query: Annotated[
         str,
         typer.Argument(
@@ -233,29 +233,100 @@ def query_command(
     index: IndexDir = DEFAULT_INDEX,
     limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits per query.")] = 10,
     as_json: AsJson = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Published on or after DATE (YYYY[-MM[-DD]])."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", metavar="DATE", help="Published on or before DATE (YYYY[-MM[-DD]])."
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", metavar="NAME", help="From sources whose name contains NAME."),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="ORDER",
+            help="relevance (default), date (oldest first) or -date (newest first).",
+        ),
+    ] = "relevance",
+    facet: Annotated[
+        str | None,
+        typer.Option(
+            "--facet",
+            metavar="FACET",
+            help="Also count the matching articles by source, year or month.",
+        ),
+    ] = None,
 ) -> None:
     """Search the index; hits are ranked best first."""
 
     def action() -> ExitStatus:
-        from bgsearch.search import Searcher
+        from bgsearch.search import FACETS, SORTS, Filters, Searcher
 
+        if sort not in SORTS:
+            raise BgsearchError(f"--sort takes {', '.join(SORTS)}, not {sort!r}")
+        if facet is not None and facet not in FACETS:
+            raise BgsearchError(f"--facet takes {', '.join(FACETS)}, not {facet!r}")
+        filters = Filters(
+            _date_option("--since", since, end=False),
+            _date_option("--until", until, end=True),
+            source,
+        )
         found_any = False
         with Searcher(index) as searcher:
             batch = query == "-"
             for text in _queries(query):
-                hits = searcher.search(text, limit)
+                hits = searcher.search(text, limit, filters=filters, sort=sort)
                 found_any = found_any or bool(hits)
+                buckets = searcher.facets(text, facet, filters) if facet else None
                 if as_json:
-                    from bgsearch.render import write_jsonl
+                    from bgsearch.render import write_facets, write_jsonl
 
                     write_jsonl(hits)
+                    if facet and buckets:
+                        write_facets(text, facet, buckets)
                 else:
                     _print_people(text, hits, heading=batch)
+                    if facet and buckets:
+                        from bgsearch.render import print_facets, stdout_console
+
+                        print_facets(facet, buckets, stdout_console())
             if as_json:
                 sys.stdout.flush()
         return ExitStatus.HITS if found_any else ExitStatus.NO_HITS
 
     _run(action)
+
+
+def _date_option(option: str, value: str | None, end: bool) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD as the first (or, for an end, the last) day it covers."""
+    if value is None:
+        return None
+    import calendar
+    import re
+    from datetime import date
+
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+    try:
+        if not match:
+            raise ValueError
+        year = int(match.group(1))
+        month = int(match.group(2) or (12 if end else 1))
+        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+        day = int(match.group(3) or (last if end else 1))
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise BgsearchError(
+            f"{option} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}"
+        ) from None
 
 
 def _queries(query: str) -> Iterator[str]:

@@ -38,6 +38,7 @@ def printable(text: str) -> str:
 def hit_record(hit: Hit) -> dict[str, object]:
     """The JSON object for one hit: the documented contract, keys always present."""
     return {
+        "type": "hit",
         "query": hit.query,
         "rank": hit.rank,
         "id": hit.id,
@@ -58,6 +59,30 @@ def write_jsonl(hits: Sequence[Hit], stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
     for hit in hits:
         out.write(json.dumps(hit_record(hit), ensure_ascii=False) + "\n")
+
+
+def facet_record(query: str, facet: str, value: str, count: int) -> dict[str, object]:
+    """The JSON object for one facet bucket."""
+    return {"type": "facet", "query": query, "facet": facet, "value": value, "count": count}
+
+
+def write_facets(
+    query: str, facet: str, buckets: Sequence[tuple[str, int]], stream: IO[str] | None = None
+) -> None:
+    out = stream or sys.stdout
+    for value, count in buckets:
+        out.write(json.dumps(facet_record(query, facet, value, count), ensure_ascii=False) + "\n")
+
+
+def print_facets(facet: str, buckets: Sequence[tuple[str, int]], console: Console) -> None:
+    """A small table: each bucket and its count, most first."""
+    from rich.table import Table
+
+    table = Table(facet, "articles", box=None, pad_edge=False, header_style="bold")
+    for value, count in buckets:
+        table.add_row(printable(value), f"{count:,}")
+    table.columns[1].justify = "right"
+    console.print(table)
 
 
 def _display_path(path: str) -> str:

@@ -33,9 +33,33 @@ from bgsearch.errors import IndexDamagedError
 from bgsearch.querylang import TITLE, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.snippets import Snippet, best_passage, highlight_all
-from bgsearch.text import PAIR_JOINER, pair, term_forms
+from bgsearch.text import PAIR_JOINER, fold, pair, term_forms
 
-__all__ = ["Hit", "Searcher"]
+__all__ = ["FACETS", "SORTS", "Filters", "Hit", "Searcher"]
+
+SORTS = ("relevance", "date", "-date")
+FACETS = ("source", "year", "month")
+UNDATED, NO_SOURCE = "(no date)", "(no source)"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which articles a search may return: published in ``[since, until]`` (ISO dates, both
+    inclusive; undated articles are left out when either is given), from a source whose name
+    contains ``source`` (accents and case aside)."""
+
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+
+
+def source_key(name: str) -> str:
+    """A source name compared without accents, case or extra spaces: "Báo  Cao Bằng" -> "bao
+    cao bang"."""
+    return " ".join(fold(name).lower().split())
+
+
+_NOTHING = wq.NullQuery  # a filter nothing passes
 
 # What Whoosh raises when its files are truncated or overwritten: reading past an end, bad
 # compressed blocks or pickles, offsets out of range.
@@ -106,24 +130,131 @@ class Searcher:
     def close(self) -> None:
         self._searcher.close()
 
-    def search(self, text: str, limit: int = 10, *, snippets: bool = True) -> list[Hit]:
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        *,
+        snippets: bool = True,
+        filters: Filters = Filters(),
+        sort: str = "relevance",
+    ) -> list[Hit]:
         """The best ``limit`` hits for ``text`` in the query language, best first.
 
         ``snippets=False`` leaves snippets and highlights empty, for callers that only rank.
+        ``sort`` "date" or "-date" lists the dated articles holding every word (or, for long
+        questions, any word), oldest or newest first.
         """
         parsed = parse(text)
         if parsed.is_empty or limit < 1:
             return []
         try:
+            allowed = self._filter(filters, dated=sort != "relevance")
+            if allowed is _NOTHING:
+                return []
+            if sort == "relevance":
+                found = self._ranked(parsed, limit, allowed)
+            else:
+                found = self._by_date(parsed, limit, allowed, newest_first=sort == "-date")
             return [
-                self._hit(text, rank, found, parsed, snippets)
-                for rank, found in enumerate(self._ranked(parsed, limit), start=1)
+                self._hit(text, rank, match, parsed, snippets)
+                for rank, match in enumerate(found, start=1)
             ]
         except _DAMAGE as error:
-            raise IndexDamagedError(
-                f"the index at {self._dir} is damaged ({type(error).__name__}: {error}); "
-                "rebuild it with 'bgsearch index --rebuild DIR'"
-            ) from error
+            raise self._damaged(error) from error
+
+    def facets(
+        self,
+        text: str,
+        facet: str,
+        filters: Filters = Filters(),
+    ) -> list[tuple[str, int]]:
+        """How many articles holding every word of ``text`` fall in each ``facet`` bucket
+        (source, year or month), most first; empty text counts every article."""
+        parsed = parse(text)
+        try:
+            allowed = self._filter(filters, dated=False)
+            if allowed is _NOTHING:
+                return []
+            if parsed.is_empty:
+                docs: set[int] = set(range(self._searcher.doc_count_all()))
+                docs -= set(self._deleted())
+            else:
+                docs = set(self._searcher.docs_for_query(self._matching(parsed)))
+            if allowed is not None:
+                docs &= set(self._searcher.docs_for_query(allowed))
+            column = ix.SOURCE if facet == "source" else ix.DATE
+            values = self._searcher.reader().column_reader(column)
+            counts: dict[str, int] = {}
+            for docnum in docs:
+                value = values[docnum] or ""
+                if facet == "source":
+                    bucket = value or NO_SOURCE
+                else:
+                    bucket = value[: 4 if facet == "year" else 7] if value else UNDATED
+                counts[bucket] = counts.get(bucket, 0) + 1
+        except _DAMAGE as error:
+            raise self._damaged(error) from error
+        # most first, ties in alphabetical order (accents aside), the empty bucket last
+        return sorted(
+            counts.items(),
+            key=lambda kv: (kv[0] in (UNDATED, NO_SOURCE), -kv[1], source_key(kv[0]), kv[0]),
+        )
+
+    def _deleted(self) -> Iterator[int]:
+        reader = self._searcher.reader()
+        return (n for n in range(reader.doc_count_all()) if reader.is_deleted(n))
+
+    def _damaged(self, error: Exception) -> IndexDamagedError:
+        return IndexDamagedError(
+            f"the index at {self._dir} is damaged ({type(error).__name__}: {error}); "
+            "rebuild it with 'bgsearch index --rebuild DIR'"
+        )
+
+    # --- filters and date order ------------------------------------------------------------
+
+    def _filter(self, filters: Filters, dated: bool) -> Any:
+        """The query the allowed articles match; None for all; _NOTHING for none."""
+        parts = []
+        if filters.since or filters.until or dated:
+            low, high = filters.since or "0000-00-00", filters.until or "9999-99-99"
+            parts.append(wq.TermRange(ix.DATE, low, high))
+        if filters.source is not None:
+            wanted = f" {source_key(filters.source)} "
+            names = [
+                name
+                for name in self._searcher.reader().field_terms(ix.SOURCE)
+                if wanted in f" {source_key(name)} "
+            ]
+            if not names:
+                return _NOTHING
+            parts.append(wq.Or([wq.Term(ix.SOURCE, name) for name in names]))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _matching(self, parsed: ParsedQuery) -> Any:
+        """Articles holding every word of a short query, any word of a long one."""
+        parts = [self._group(g, 1.0)[0] for g in parsed.groups]
+        excluded = [q for unit in parsed.excluded for q in self._exclusion(unit)]
+        if not parts:
+            return wq.NullQuery
+        if len(parts) > self._ranking.tiered_max_groups:
+            query = wq.Or(parts)
+        else:
+            query = parts[0] if len(parts) == 1 else wq.And(parts)
+        return wq.AndNot(query, wq.Or(excluded)) if excluded else query
+
+    def _by_date(
+        self, parsed: ParsedQuery, limit: int, allowed: Any, newest_first: bool
+    ) -> Iterator[Any]:
+        yield from self._searcher.search(
+            self._matching(parsed),
+            limit=limit,
+            filter=allowed,
+            sortedby=ix.DATE,
+            reverse=newest_first,
+        )
 
     # --- ranking ---------------------------------------------------------------------------
     #
@@ -131,7 +262,7 @@ class Searcher:
     # Whoosh than nested compound queries, and scores the same (an exact match always matches
     # its folded term too, so "folded OR exact" adds the exact bonus only where it applies).
 
-    def _ranked(self, parsed: ParsedQuery, limit: int) -> Iterator[Any]:
+    def _ranked(self, parsed: ParsedQuery, limit: int, allowed: Any = None) -> Iterator[Any]:
         long_question = len(parsed.groups) > self._ranking.tiered_max_groups
         kept = self._informative(parsed.groups) if long_question else parsed.groups
         exact = self._ranking.exact_boost_long if long_question else self._ranking.exact_boost
@@ -167,7 +298,7 @@ class Searcher:
         seen: set[int] = set()
         for tier in tiers:
             results = self._searcher.search(
-                without(tier), limit=limit - len(seen), mask=seen or None
+                without(tier), limit=limit - len(seen), mask=seen or None, filter=allowed
             )
             for found in results:
                 seen.add(found.docnum)
@@ -290,7 +421,8 @@ class Searcher:
             date=stored.get(ix.DATE),
             source=stored.get(ix.SOURCE),
             url=stored.get(ix.URL),
-            score=round(float(found.score), 4),
+            # sorted by date, Whoosh puts the sort key where the score goes: no score then
+            score=round(float(found.score), 4) if isinstance(found.score, (int, float)) else 0.0,
             snippet=snippet.text,
             highlights=snippet.highlights,
             title_highlights=title.highlights,

@@ -76,7 +76,7 @@ def test_json_record_is_the_documented_contract(seed_index: Path) -> None:
     run = bgsearch("query", "tuần tra chung", "-n", "1", "--index", str(seed_index), "--json")
     (record,) = run.records
     assert list(record) == [
-        "query", "rank", "id", "path", "title", "date", "source", "url", "score",
+        "type", "query", "rank", "id", "path", "title", "date", "source", "url", "score",
         "snippet", "highlights", "title_highlights",
     ]  # fmt: skip
     assert record["query"] == "tuần tra chung"

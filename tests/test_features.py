@@ -1,0 +1,115 @@
+"""Filters, date order and facets, on fixtures with known dates and sources, and the seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import bgsearch, write_articles
+
+ARTICLES = {
+    "a.txt": "Tuần tra biên giới mùa xuân\nNgày 14/02/2024\nĐồn tuần tra.\n"
+    "Nguồn Biên Phòng: https://www.bienphong.com.vn/a",
+    "b.txt": "Tuần tra chung với lực lượng bạn\nNgày 27/06/2020\nHai bên tuần tra.\n"
+    "Nguồn Cao Bằng: https://baocaobang.vn/b",
+    "c.txt": "Tuần tra trên sông\nNgày 01/12/2020\nTổ tuần tra đường sông.\n"
+    "Nguồn Báo Cao Bằng: https://baocaobang.vn/c",
+    "d.txt": "Tuần tra không ngày tháng\nTổ tuần tra.\n",
+    "e.txt": "Chợ biên giới\nNgày 05/05/2020\nHàng hóa.\nNguồn: https://dantri.com.vn/e",
+}
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = write_articles(tmp_path / "docs", ARTICLES)
+    assert bgsearch("index", "docs").exit_code == 0
+    return folder
+
+
+def ids(*args: str) -> list[str]:
+    run = bgsearch("query", *args, "--json")
+    return [r["id"] for r in run.records if r["type"] == "hit"]
+
+
+@pytest.mark.usefixtures("docs")
+def test_date_filters_are_inclusive_and_drop_undated_articles() -> None:
+    assert sorted(ids("tuần tra")) == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert sorted(ids("tuần tra", "--since", "2020-06-27")) == ["a.txt", "b.txt", "c.txt"]
+    assert sorted(ids("tuần tra", "--until", "2020-06-27")) == ["b.txt"]
+    assert sorted(ids("tuần tra", "--since", "2020", "--until", "2020")) == ["b.txt", "c.txt"]
+    assert ids("tuần tra", "--since", "2020-12", "--until", "2020-12") == ["c.txt"]
+    assert ids("tuần tra", "--since", "2025") == []
+
+
+@pytest.mark.usefixtures("docs")
+def test_source_filter_ignores_accents_and_case() -> None:
+    assert sorted(ids("tuần tra", "--source", "cao bang")) == ["b.txt", "c.txt"]
+    assert sorted(ids("tuần tra", "--source", "BÁO CAO BẰNG")) == ["c.txt"]
+    assert ids("tuan tra", "--source", "bien phong") == ["a.txt"]
+    assert ids("biên giới", "--source", "dantri.com.vn") == ["e.txt"]
+    assert ids("tuần tra", "--source", "nowhere") == []
+
+
+@pytest.mark.usefixtures("docs")
+def test_sort_by_date_lists_dated_articles_in_order() -> None:
+    (first,) = bgsearch("query", "tuần tra", "--sort", "date", "--json", "-n", "1").records
+    assert (first["id"], first["score"]) == ("b.txt", 0.0)  # no relevance score in date order
+    assert ids("tuần tra", "--sort", "date") == ["b.txt", "c.txt", "a.txt"]
+    assert ids("tuần tra", "--sort", "-date") == ["a.txt", "c.txt", "b.txt"]
+    assert ids("tuần tra", "--sort", "-date", "--source", "cao bang", "-n", "1") == ["c.txt"]
+
+
+@pytest.mark.usefixtures("docs")
+def test_facets_count_every_matching_article() -> None:
+    run = bgsearch("query", "tuần tra", "--json", "--facet", "year", "-n", "1")
+    facets = [r for r in run.records if r["type"] == "facet"]
+    assert [(f["facet"], f["value"], f["count"]) for f in facets] == [
+        ("year", "2020", 2),
+        ("year", "2024", 1),
+        ("year", "(no date)", 1),
+    ]
+    assert facets[0] == {
+        "type": "facet", "query": "tuần tra", "facet": "year", "value": "2020", "count": 2,
+    }  # fmt: skip
+    run = bgsearch("query", "biên giới", "--json", "--facet", "source")
+    assert [(r["value"], r["count"]) for r in run.records if r["type"] == "facet"] == [
+        ("Biên Phòng", 1),
+        ("dantri.com.vn", 1),
+    ]
+    months = bgsearch("query", "tuần tra", "--json", "--facet", "month", "--since", "2020")
+    assert [(r["value"], r["count"]) for r in months.records if r["type"] == "facet"] == [
+        ("2020-06", 1),
+        ("2020-12", 1),
+        ("2024-02", 1),
+    ]
+
+
+@pytest.mark.usefixtures("docs")
+def test_facets_for_people_are_a_small_table() -> None:
+    run = bgsearch("query", "tuần tra", "--facet", "source")
+    assert run.exit_code == 0
+    table = run.stdout[run.stdout.index("source") :]
+    assert table.split("\n")[0].split() == ["source", "articles"]
+    rows = [line.split() for line in table.strip().split("\n")[1:]]
+    assert rows == [
+        ["Báo", "Cao", "Bằng", "1"], ["Biên", "Phòng", "1"], ["Cao", "Bằng", "1"],
+        ["(no", "source)", "1"],
+    ]  # fmt: skip
+
+
+@pytest.mark.usefixtures("docs")
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "2020-13"], "--since takes a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["--until", "yesterday"], "--until takes a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["--sort", "newest"], "--sort takes relevance, date, -date, not 'newest'"),
+        (["--facet", "author"], "--facet takes source, year, month, not 'author'"),
+    ],
+)
+def test_bad_options_are_one_clear_line(args: list[str], message: str) -> None:
+    run = bgsearch("query", "tuần tra", *args)
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"bgsearch: error: {message}")
+    assert run.stderr.count("\n") == 1
