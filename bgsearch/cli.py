@@ -306,6 +306,63 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
     _run(action)
 
 
+@app.command("show")
+def show_command(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")],
+    index: IndexDir = DEFAULT_INDEX,
+    as_json: AsJson = False,
+    highlight: Annotated[
+        str | None,
+        typer.Option("--highlight", metavar="QUERY", help="Mark the words of QUERY."),
+    ] = None,
+) -> None:
+    """Print one article, whole, with its metadata."""
+
+    def action() -> ExitStatus:
+        from bgsearch.search import Searcher
+
+        with Searcher(index) as searcher:
+            article = searcher.article(doc_id, highlight)
+        if article is None:
+            from bgsearch.render import printable
+
+            sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}\n")
+            return ExitStatus.NO_HITS
+        if as_json:
+            from bgsearch.render import article_record, write_record
+
+            write_record(article_record(article))
+        else:
+            from bgsearch.render import print_article, stdout_console
+
+            print_article(article, stdout_console())
+        return ExitStatus.HITS
+
+    _run(action)
+
+
+@app.command("stats")
+def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> None:
+    """What the index holds: articles, sources, dates, vocabulary, size on disk."""
+
+    def action() -> ExitStatus:
+        from bgsearch.search import Searcher
+
+        with Searcher(index) as searcher:
+            stats = searcher.stats()
+        if as_json:
+            from bgsearch.render import stats_record, write_record
+
+            write_record(stats_record(stats))
+        else:
+            from bgsearch.render import print_stats, stdout_console
+
+            print_stats(stats, index, stdout_console())
+        return ExitStatus.HITS
+
+    _run(action)
+
+
 def _date_option(option: str, value: str | None, end: bool) -> str | None:
     """YYYY, YYYY-MM or YYYY-MM-DD as the first (or, for an end, the last) day it covers."""
     if value is None:

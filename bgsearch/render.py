@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from bgsearch.search import Hit
+    from bgsearch.search import Article, Hit, IndexStats
 
 __all__ = ["RichProgress", "hit_record", "print_hits", "print_report", "write_jsonl"]
 
@@ -59,6 +59,85 @@ def write_jsonl(hits: Sequence[Hit], stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
     for hit in hits:
         out.write(json.dumps(hit_record(hit), ensure_ascii=False) + "\n")
+
+
+def article_record(article: Article) -> dict[str, object]:
+    """The JSON object for ``bgsearch show``."""
+    return {
+        "type": "article",
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "url": article.url,
+        "body": article.body,
+        "highlights": [list(span) for span in article.highlights],
+        "title_highlights": [list(span) for span in article.title_highlights],
+    }
+
+
+def stats_record(stats: IndexStats) -> dict[str, object]:
+    """The JSON object for ``bgsearch stats``."""
+    return {
+        "type": "stats",
+        "documents": stats.documents,
+        "sources": [{"name": name, "count": count} for name, count in stats.sources],
+        "first_date": stats.first_date,
+        "last_date": stats.last_date,
+        "undated": stats.undated,
+        "size_bytes": stats.size_bytes,
+        "vocabulary": stats.vocabulary,
+    }
+
+
+def write_record(record: dict[str, object], stream: IO[str] | None = None) -> None:
+    (stream or sys.stdout).write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def print_article(article: Article, console: Console) -> None:
+    """One article for people: title, metadata, then the text, matches highlighted."""
+    from rich.text import Text
+
+    console.print(_styled(article.title, article.title_highlights, "bold", "bold yellow"))
+    meta = Text(printable(article.id), style="cyan")
+    for part in (article.date, article.source, article.url):
+        if part:
+            meta.append(f"  {printable(part)}", style="green")
+    console.print(meta)
+    console.print(Text(_display_path(article.path), style="dim"))
+    console.print()
+    console.print(_styled(article.body, article.highlights, "", "bold yellow"))
+
+
+def print_stats(stats: IndexStats, index_dir: Path, console: Console) -> None:
+    """The index at a glance."""
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    dates = (
+        f"{stats.first_date} to {stats.last_date}" if stats.first_date else "none"
+    ) + f" ({stats.undated:,} undated)"
+    top = ", ".join(f"{printable(name)} {count:,}" for name, count in stats.sources[:5])
+    more = len(stats.sources) - 5
+    rows = [
+        ("index", _display_path(str(index_dir))),
+        ("articles", f"{stats.documents:,}"),
+        ("sources", f"{len(stats.sources):,}" + (f": {top}" if top else "")
+         + (f" and {more:,} more" if more > 0 else "")),
+        ("dates", dates),
+        ("vocabulary", f"{stats.vocabulary:,} distinct syllables (accents aside)"),
+        ("size on disk", _size(stats.size_bytes)),
+    ]  # fmt: skip
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB" if size >= 1e6 else f"{size / 1e3:,.1f} kB"
 
 
 def facet_record(query: str, facet: str, value: str, count: int) -> dict[str, object]:

@@ -32,10 +32,10 @@ from bgsearch import index as ix
 from bgsearch.errors import IndexDamagedError
 from bgsearch.querylang import TITLE, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
-from bgsearch.snippets import Snippet, best_passage, highlight_all
+from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans
 from bgsearch.text import PAIR_JOINER, fold, pair, term_forms
 
-__all__ = ["FACETS", "SORTS", "Filters", "Hit", "Searcher"]
+__all__ = ["FACETS", "SORTS", "Article", "Filters", "Hit", "IndexStats", "Searcher"]
 
 SORTS = ("relevance", "date", "-date")
 FACETS = ("source", "year", "month")
@@ -93,6 +93,34 @@ class Hit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     title_highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One indexed article, whole: what ``bgsearch show`` prints."""
+
+    id: str
+    path: str
+    title: str
+    date: str | None
+    source: str | None
+    url: str | None
+    body: str
+    highlights: tuple[tuple[int, int], ...] = ()  # in ``body``, for a query
+    title_highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What an index holds: ``bgsearch stats``."""
+
+    documents: int
+    sources: list[tuple[str, int]]  # name and article count, most first
+    first_date: str | None
+    last_date: str | None
+    undated: int
+    size_bytes: int
+    vocabulary: int  # distinct folded syllables
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +227,58 @@ class Searcher:
         return sorted(
             counts.items(),
             key=lambda kv: (kv[0] in (UNDATED, NO_SOURCE), -kv[1], source_key(kv[0]), kv[0]),
+        )
+
+    def article(self, doc_id: str, highlight: str | None = None) -> Article | None:
+        """The article with id ``doc_id``, its matches of ``highlight`` marked; None if absent."""
+        try:
+            stored = self._searcher.document(**{ix.ID: doc_id})
+        except _DAMAGE as error:
+            raise self._damaged(error) from error
+        if stored is None:
+            return None
+        body, title = stored[ix.BODY], stored[ix.TITLE]
+        spans: tuple[tuple[int, int], ...] = ()
+        title_spans: tuple[tuple[int, int], ...] = ()
+        if highlight and not (parsed := parse(highlight)).is_empty:
+            forms = [term_forms(s) for s in parsed.syllables]
+            folded = {f for _, f in forms}
+            exact = {e for e, f in forms if e != f}
+            spans = matched_spans(body, folded, exact)
+            title_spans = matched_spans(title, folded, exact)
+        return Article(
+            stored[ix.ID],
+            stored[ix.PATH],
+            title,
+            stored.get(ix.DATE),
+            stored.get(ix.SOURCE),
+            stored.get(ix.URL),
+            body,
+            spans,
+            title_spans,
+        )
+
+    def stats(self) -> IndexStats:
+        """Counts over the whole index."""
+        try:
+            sources = self.facets("", "source")
+            dates = sorted(d for d in self._searcher.reader().field_terms(ix.DATE))
+            undated = dict(self.facets("", "year")).get(UNDATED, 0)
+            reader = self._searcher.reader()
+            vocabulary = len(
+                set(reader.field_terms(ix.BODY_FOLDED)) | set(reader.field_terms(ix.TITLE_FOLDED))
+            )
+        except _DAMAGE as error:
+            raise self._damaged(error) from error
+        size = sum(p.stat().st_size for p in self._dir.iterdir() if p.is_file())
+        return IndexStats(
+            documents=self._searcher.doc_count(),
+            sources=[(name, n) for name, n in sources if name != NO_SOURCE],
+            first_date=dates[0] if dates else None,
+            last_date=dates[-1] if dates else None,
+            undated=undated,
+            size_bytes=size,
+            vocabulary=vocabulary,
         )
 
     def _deleted(self) -> Iterator[int]:

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from bgsearch.text import MARKS, Token, fold, term_forms, tokenize
 
-__all__ = ["Snippet", "best_passage", "highlight_all"]
+__all__ = ["Snippet", "best_passage", "highlight_all", "matched_spans"]
 
 WIDTH = 200
 # A long article is only searched this far for a passage: the opening almost always has one,
@@ -58,6 +58,13 @@ def highlight_all(text: str, folded: Collection[str], exact: Collection[str]) ->
     """All of ``text`` (a title), whitespace compacted, every matched word highlighted."""
     matches = _matches(tokenize(text), folded, exact)
     return _cut(text, 0, len(text), matches)
+
+
+def matched_spans(
+    text: str, folded: Collection[str], exact: Collection[str]
+) -> tuple[tuple[int, int], ...]:
+    """The ``[start, end)`` offsets of every matched word in all of ``text`` (not compacted)."""
+    return tuple((m.token.start, m.token.end) for m in _find(text, folded, exact))
 
 
 def best_passage(

@@ -113,3 +113,62 @@ def test_bad_options_are_one_clear_line(args: list[str], message: str) -> None:
     assert run.exit_code == 2
     assert run.stderr.startswith(f"bgsearch: error: {message}")
     assert run.stderr.count("\n") == 1
+
+
+@pytest.mark.usefixtures("docs")
+def test_show_prints_one_article_whole() -> None:
+    (record,) = bgsearch("show", "c.txt", "--json", "--highlight", "tuan tra").records
+    assert {k: v for k, v in record.items() if k not in ("path", "body")} == {
+        "type": "article",
+        "id": "c.txt",
+        "title": "Tuần tra trên sông",
+        "date": "2020-12-01",
+        "source": "Báo Cao Bằng",
+        "url": "https://baocaobang.vn/c",
+        "highlights": [[3, 7], [8, 11]],
+        "title_highlights": [[0, 4], [5, 8]],
+    }
+    assert record["body"] == "Tổ tuần tra đường sông."
+    people = bgsearch("show", "c.txt")
+    assert people.exit_code == 0
+    assert people.stdout.splitlines()[:2] == [
+        "Tuần tra trên sông",
+        "c.txt  2020-12-01  Báo Cao Bằng  https://baocaobang.vn/c",
+    ]
+    assert "Tổ tuần tra đường sông." in people.stdout
+    missing = bgsearch("show", "nope.txt")
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        "bgsearch: no article with id 'nope.txt' in index\n",
+    )
+
+
+@pytest.mark.usefixtures("docs")
+def test_stats_describe_the_index() -> None:
+    (record,) = bgsearch("stats", "--json").records
+    size = record.pop("size_bytes")
+    assert size > 0
+    assert record == {
+        "type": "stats",
+        "documents": 5,
+        "sources": [
+            {"name": "Báo Cao Bằng", "count": 1},
+            {"name": "Biên Phòng", "count": 1},
+            {"name": "Cao Bằng", "count": 1},
+            {"name": "dantri.com.vn", "count": 1},
+        ],
+        "first_date": "2020-05-05",
+        "last_date": "2024-02-14",
+        "undated": 1,
+        "vocabulary": 24,  # distinct folded syllables of the titles and bodies above
+    }
+    people = bgsearch("stats").stdout
+    assert "articles      5" in people
+    assert "2020-05-05 to 2024-02-14 (1 undated)" in people
+
+
+def test_show_and_stats_need_an_index() -> None:
+    for args in (["show", "a.txt"], ["stats"]):
+        run = bgsearch(*args)
+        assert run.exit_code == 2
+        assert run.stderr == "bgsearch: error: no index at index (run 'bgsearch index DIR' first)\n"
