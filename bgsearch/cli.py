@@ -287,14 +287,23 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
                 hits = searcher.search(text, limit, filters=filters, sort=sort)
                 found_any = found_any or bool(hits)
                 buckets = searcher.facets(text, facet, filters) if facet else None
+                suggestion = hits[0].suggestion if hits else searcher.suggest(text, 0)
                 if as_json:
-                    from bgsearch.render import write_facets, write_jsonl
+                    from bgsearch.render import write_facets, write_jsonl, write_record
 
                     write_jsonl(hits)
+                    if suggestion and not hits:  # else every hit carries it
+                        write_record(
+                            {"type": "suggestion", "query": text, "suggestion": suggestion}
+                        )
                     if facet and buckets:
                         write_facets(text, facet, buckets)
                 else:
                     _print_people(text, hits, heading=batch)
+                    if suggestion:
+                        from bgsearch.render import printable
+
+                        sys.stderr.write(f"Did you mean: {printable(suggestion)}?\n")
                     if facet and buckets:
                         from bgsearch.render import print_facets, stdout_console
 

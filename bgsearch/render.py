@@ -51,6 +51,7 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "snippet": hit.snippet,
         "highlights": [list(span) for span in hit.highlights],
         "title_highlights": [list(span) for span in hit.title_highlights],
+        "suggestion": hit.suggestion,
     }
 
 

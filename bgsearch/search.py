@@ -18,9 +18,10 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, replace
+from itertools import islice, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,24 @@ from bgsearch import index as ix
 from bgsearch.errors import IndexDamagedError
 from bgsearch.querylang import TITLE, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
-from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans
-from bgsearch.text import PAIR_JOINER, fold, pair, term_forms
+from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans, spellings
+from bgsearch.text import (
+    PAIR_JOINER,
+    accent_variants,
+    decode_typing,
+    exact_form,
+    fold,
+    folded_form,
+    pair,
+    term_forms,
+    tokenize,
+)
 
 __all__ = ["FACETS", "SORTS", "Article", "Filters", "Hit", "IndexStats", "Searcher"]
 
 SORTS = ("relevance", "date", "-date")
+FEW_HITS = 3  # fewer hits than this, and "Did you mean" looks for accents even if typed
+CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
 FACETS = ("source", "year", "month")
 UNDATED, NO_SOURCE = "(no date)", "(no source)"
 
@@ -93,6 +106,7 @@ class Hit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     title_highlights: tuple[tuple[int, int], ...]
+    suggestion: str | None = None  # "Did you mean": the query with its likely accents
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +198,70 @@ class Searcher:
                 found = self._ranked(parsed, limit, allowed)
             else:
                 found = self._by_date(parsed, limit, allowed, newest_first=sort == "-date")
-            return [
+            hits = [
                 self._hit(text, rank, match, parsed, snippets)
                 for rank, match in enumerate(found, start=1)
             ]
+            if hits and (suggestion := self.suggest(text, len(hits))):
+                hits = [replace(hit, suggestion=suggestion) for hit in hits]
+            return hits
         except _DAMAGE as error:
             raise self._damaged(error) from error
+
+    def suggest(self, text: str, found: int) -> str | None:
+        """ "Did you mean": ``text`` as the user most likely meant it, or None.
+
+        Words typed in Telex or VNI without an input method are decoded ("tuaanf" -> "tuần").
+        Otherwise, when the query has no accents or found fewer than 3 hits, each word without
+        accents takes the spelling most frequent in this index (exact forms, titles and
+        bodies), if that has accents. Other words and the query's syntax stay as typed.
+        """
+        tokens = tokenize(text)
+        if not tokens:
+            return None
+        words = [t.text for t in tokens]
+        decoded = decode_typing(words)
+        if decoded is None:
+            plain = [exact_form(w) == folded_form(w) for w in words]
+            if not all(plain) and found >= FEW_HITS:
+                return None
+            decoded = self._in_context(words) if all(plain) and len(words) > 1 else None
+            if decoded is None:
+                decoded = [
+                    self._likely(w) if bare else w for w, bare in zip(words, plain, strict=True)
+                ]
+        suggestion = text
+        for token, word in reversed(list(zip(tokens, decoded, strict=True))):
+            if word.lower() != token.text.lower():
+                suggestion = suggestion[: token.start] + word + suggestion[token.end :]
+        return suggestion if suggestion != text else None
+
+    def _in_context(self, words: list[str]) -> list[str] | None:
+        """How articles that hold these unaccented words side by side spell them most often.
+
+        Reads a few articles found by the words' folded pairs: the most frequent spelling of
+        a rare word alone is often another word (kich: kích, not kịch), while "tuan tra"
+        side by side is "tuần tra" nearly everywhere.
+        """
+        folded = [folded_form(w) for w in words]
+        pairs = [wq.Term(ix.BODY_PAIRS, pair(a, b)) for a, b in pairwise(folded)]
+        counts: Counter[tuple[str, ...]] = Counter()
+        for docnum in islice(self._searcher.docs_for_query(wq.And(pairs)), CONTEXT_DOCS):
+            counts += spellings(self._searcher.stored_fields(docnum)[ix.BODY], folded)
+        if not counts:
+            return None
+        return list(counts.most_common(1)[0][0])
+
+    def _likely(self, word: str) -> str:
+        """The spelling of an unaccented word most frequent in the index, or the word."""
+        best, best_count = word, 0
+        for variant in accent_variants(folded_form(word)):
+            count = self._searcher.doc_frequency(
+                ix.BODY_EXACT, variant
+            ) + self._searcher.doc_frequency(ix.TITLE_EXACT, variant)
+            if count > best_count:
+                best, best_count = variant, count
+        return word if best == word.lower() else best
 
     def facets(
         self,

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bgsearch.text import MARKS, Token, fold, term_forms, tokenize
 
-__all__ = ["Snippet", "best_passage", "highlight_all", "matched_spans"]
+__all__ = ["Snippet", "best_passage", "highlight_all", "matched_spans", "spellings"]
 
 WIDTH = 200
 # A long article is only searched this far for a passage: the opening almost always has one,
@@ -228,3 +228,21 @@ def _cut(text: str, start: int, end: int, matches: list[_Match]) -> Snippet:
         begin = moved[k] + match.token.start - originals[k]
         highlights.append((begin, begin + match.token.end - match.token.start))
     return Snippet("".join(pieces), tuple(highlights))
+
+
+def spellings(text: str, folded: Sequence[str]) -> Counter[tuple[str, ...]]:
+    """How the words ``folded`` (side by side, in order) are spelled in ``text``: each
+    occurrence's exact forms ("tuan", "tra" -> ("tuần", "tra"): 3, ("tuấn", "tra"): 1)."""
+    pattern = _sequence(tuple(folded))
+    found: Counter[tuple[str, ...]] = Counter()
+    for m in pattern.finditer(text[:SCAN_CHARS]):
+        found[tuple(term_forms(word)[0] for word in m.groups())] += 1
+    return found
+
+
+@lru_cache(maxsize=64)
+def _sequence(folded: tuple[str, ...]) -> re.Pattern[str]:
+    words = ["(" + "".join(_CLASSES.get(ch, re.escape(ch)) for ch in term) + ")" for term in folded]
+    return re.compile(
+        r"(?<![^\W_])" + r"[^\w\n.!?;:]+".join(words) + rf"(?![^\W_]|[{MARKS}])", re.IGNORECASE
+    )

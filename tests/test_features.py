@@ -172,3 +172,39 @@ def test_show_and_stats_need_an_index() -> None:
         run = bgsearch(*args)
         assert run.exit_code == 2
         assert run.stderr == "bgsearch: error: no index at index (run 'bgsearch index DIR' first)\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("tuan tra chung", "tuần tra chung"),
+        ("tuaanf tra chung", "tuần tra chung"),
+        ("tua62n tra", "tuần tra"),
+        ("bien gioi", "biên giới"),
+        ('"bien gioi" -xyzzy', '"biên giới" -xyzzy'),  # the syntax stays as typed
+    ],
+)
+def test_did_you_mean_restores_accents_from_the_index(
+    seed_index: Path, typed: str, meant: str
+) -> None:
+    people = bgsearch("query", "--index", str(seed_index), "--", typed)
+    assert people.stderr.splitlines()[-1] == f"Did you mean: {meant}?"
+    records = bgsearch("query", "--index", str(seed_index), "--json", "--", typed).records
+    assert {r.get("suggestion") for r in records} == {meant}
+
+
+@pytest.mark.parametrize("typed", ["tuần tra chung", "status update", "biên giới"])
+def test_no_suggestion_for_accented_or_foreign_queries(seed_index: Path, typed: str) -> None:
+    run = bgsearch("query", "--index", str(seed_index), typed)
+    assert "Did you mean" not in run.stderr
+    assert all(r["suggestion"] is None for r in bgsearch(
+        "query", "--index", str(seed_index), "--json", typed).records)  # fmt: skip
+
+
+def test_a_suggestion_without_hits_is_its_own_record(seed_index: Path) -> None:
+    run = bgsearch("query", "--index", str(seed_index), "--json", "tuaanf tra xyzzyq")
+    assert run.exit_code in (0, 1)
+    if run.exit_code == 1:
+        assert run.records == [
+            {"type": "suggestion", "query": "tuaanf tra xyzzyq", "suggestion": "tuần tra xyzzyq"}
+        ]

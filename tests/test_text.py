@@ -13,6 +13,7 @@ from bgsearch.text import (
     accent_variants,
     analyze,
     canonical_tone,
+    decode_typing,
     exact_form,
     fold,
     folded_form,
@@ -248,3 +249,43 @@ def test_real_syllables_have_a_syllable_shape(word: str) -> None:
 )
 def test_mojibake_and_foreign_words_do_not(word: str) -> None:
     assert not is_syllable(word)
+
+
+# --- typing without an input method ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("tuaanf tra chung", "tuần tra chung"),
+        ("tuaafn tra", "tuần tra"),  # the tone key before the final consonant
+        ("tua62n tra", "tuần tra"),
+        ("tua2n6 tra", "tuần tra"),  # VNI marks in any order after their vowel
+        ("Vieetj Nam", "việt nam"),
+        ("nguwowif", "người"),
+        ("nguo72i", "người"),
+        ("quoocs hooij", "quốc hội"),
+        ("quoocs hooji", "quốc hội"),
+        ("ddoonf bieen phongf", "đồn biên phòng"),
+        ("d9o62n bie6n pho2ng", "đồn biên phòng"),
+        ("hoaf binhf", "hòa bình"),  # the tone where the traditional placement puts it
+        ("thuyr", "thủy"),
+        ("xin chaof", "xin chào"),
+        ("bieen giowis", "biên giới"),
+        ("cuwar khaaur", "cửa khẩu"),
+        ("cu73a kha63u", "cửa khẩu"),
+    ],
+)
+def test_telex_and_vni_typing_is_decoded(typed: str, meant: str) -> None:
+    assert decode_typing(typed.split()) == meant.split()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "status update", "show me", "hello world", "facebook", "google maps", "rest api",
+        "tuan tra chung", "tuần tra", "2020", "covid 19", "W", "the", "iphone 15",
+    ],
+)  # fmt: skip
+def test_english_plain_and_accented_words_are_left_alone(typed: str) -> None:
+    assert decode_typing(typed.split()) is None
