@@ -171,7 +171,7 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             min=1,
             help="Commit every N files: what an interrupted run keeps (not with --rebuild).",
         ),
-    ] = 5000,
+    ] = 20_000,
     follow_symlinks: Annotated[
         bool,
         typer.Option(

@@ -42,9 +42,10 @@ FORMAT = 5
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
-# Indexing: a commit every so many files (what a killed run keeps), workers for big runs,
-# and the memory Whoosh may hold postings in before it spills them to disk.
-COMMIT_EVERY = 5_000
+# Indexing: a commit every so many files (what a killed run keeps; each commit adds a segment
+# per worker, and queries slow down with every segment), workers for big runs, and the
+# memory Whoosh may hold postings in before it spills them to disk.
+COMMIT_EVERY = 20_000
 PARALLEL_FROM = 1_000
 MAX_PROCS = 4
 LIMIT_MB = 1024

@@ -284,10 +284,8 @@ class Searcher:
             if allowed is not None:
                 docs &= set(self._searcher.docs_for_query(allowed))
             column = ix.SOURCE if facet == "source" else ix.DATE
-            values = self._searcher.reader().column_reader(column)
             counts: dict[str, int] = {}
-            for docnum in docs:
-                value = values[docnum] or ""
+            for value in self._column_values(column, docs):
                 if facet == "source":
                     bucket = value or NO_SOURCE
                 else:
@@ -352,6 +350,24 @@ class Searcher:
             size_bytes=size,
             vocabulary=vocabulary,
         )
+
+    def _column_values(self, column: str, docs: set[int]) -> Iterator[str]:
+        """The ``column`` value of each document in ``docs`` ("" where it has none).
+
+        Segment by segment: Whoosh writes no column for a segment whose documents all lack
+        the value (a segment of undated articles has no date column).
+        """
+        reader = self._searcher.reader()
+        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+        for leaf, offset in leaves:
+            mine = [d - offset for d in docs if offset <= d < offset + leaf.doc_count_all()]
+            if not mine:
+                continue
+            if not leaf.has_column(column):
+                yield from ("" for _ in mine)
+                continue
+            values = leaf.column_reader(column)
+            yield from (values[d] or "" for d in mine)
 
     def _deleted(self) -> Iterator[int]:
         reader = self._searcher.reader()

@@ -208,3 +208,19 @@ def test_a_suggestion_without_hits_is_its_own_record(seed_index: Path) -> None:
         assert run.records == [
             {"type": "suggestion", "query": "tuaanf tra xyzzyq", "suggestion": "tuần tra xyzzyq"}
         ]
+
+
+def test_facets_and_stats_span_segments_without_dates(tmp_path: Path) -> None:
+    write_articles(tmp_path / "docs", {"a.txt": ARTICLES["a.txt"]})
+    assert bgsearch("index", "docs").exit_code == 0
+    # a second run adds a segment whose only article has no date, hence no date column
+    write_articles(tmp_path / "docs", {"d.txt": ARTICLES["d.txt"]})
+    assert bgsearch("index", "docs").exit_code == 0
+    run = bgsearch("query", "tuần tra", "--json", "--facet", "year")
+    assert [(r["value"], r["count"]) for r in run.records if r["type"] == "facet"] == [
+        ("2024", 1),
+        ("(no date)", 1),
+    ]
+    (stats,) = bgsearch("stats", "--json").records
+    assert (stats["documents"], stats["undated"]) == (2, 1)
+    assert ids("tuần tra", "--sort", "-date") == ["a.txt"]
