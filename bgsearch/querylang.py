@@ -5,6 +5,8 @@
     -"buôn lậu"  -ma        exclude documents with the phrase or word
     hòa OR hoà OR hoa       alternatives: any of them counts as that word
     title:"biên phòng"      match in the title only
+    biên*                   words that start with "bien" (accents aside; 2 letters or more)
+    tuần~  tuần~2           words within 1 (or 2) edits of "tuan" (accents aside): typos
 
 Everything else is literal text: punctuation is never an operator by accident (``không?`` is
 the word ``không``), and malformed syntax (an unbalanced quote, a lone ``OR`` or ``-``, stray
@@ -18,9 +20,13 @@ from dataclasses import dataclass, field
 
 from bgsearch.text import normalize, tokenize
 
-__all__ = ["Group", "ParsedQuery", "Unit", "parse"]
+__all__ = ["FUZZY", "PREFIX", "WORD", "Group", "ParsedQuery", "Unit", "parse"]
 
 TITLE = "title"
+WORD, PREFIX, FUZZY = "word", "prefix", "fuzzy"
+# "biên*", "tuần~", "tuần~2": a single word with its operator at the end.
+_PREFIX = re.compile(r"^([^\W_]{2,})\*$")
+_FUZZY = re.compile(r"^([^\W_]{2,})~([12])?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,8 @@ class Unit:
 
     syllables: tuple[str, ...]
     field: str | None = None  # None: title and body; TITLE: title only
+    kind: str = WORD  # WORD, PREFIX ("biên*") or FUZZY ("tuần~")
+    distance: int = 0  # edits a FUZZY word allows
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,5 +122,10 @@ def _read_item(match: re.Match[str]) -> _Item:
     raw = phrase if phrase is not None else word
     is_or = word == "OR" and not match.group("neg") and not match.group("field")
     syllables = tuple(t.text for t in tokenize(raw))
-    unit = Unit(syllables, TITLE if match.group("field") else None) if syllables else None
+    where = TITLE if match.group("field") else None
+    unit = Unit(syllables, where) if syllables else None
+    if word is not None and (prefix := _PREFIX.match(word)):
+        unit = Unit((prefix.group(1),), where, PREFIX)
+    elif word is not None and (fuzzy := _FUZZY.match(word)):
+        unit = Unit((fuzzy.group(1),), where, FUZZY, int(fuzzy.group(2) or 1))
     return _Item(unit, negated=bool(match.group("neg")), is_or=is_or)

@@ -31,7 +31,7 @@ from whoosh.scoring import BM25F
 
 from bgsearch import index as ix
 from bgsearch.errors import IndexDamagedError
-from bgsearch.querylang import TITLE, Group, ParsedQuery, Unit, parse
+from bgsearch.querylang import PREFIX, TITLE, WORD, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans, spellings
 from bgsearch.text import (
@@ -51,6 +51,7 @@ __all__ = ["FACETS", "SORTS", "Article", "Filters", "Hit", "IndexStats", "Search
 SORTS = ("relevance", "date", "-date")
 FEW_HITS = 3  # fewer hits than this, and "Did you mean" looks for accents even if typed
 CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
+EXPANSION_HIGHLIGHTS = 200  # terms of a prefix or fuzzy word looked for in snippets
 FACETS = ("source", "year", "month")
 UNDATED, NO_SOURCE = "(no date)", "(no source)"
 
@@ -519,6 +520,8 @@ class Searcher:
         """Clauses that match the unit, and exact-accent terms that score above folded ones."""
         forms = [term_forms(s) for s in unit.syllables]
         places = self._places[unit.field]
+        if unit.kind != WORD:
+            return self._expansion(unit, places), []
         if len(forms) == 1:
             ((exact, folded),) = forms
             clauses = [wq.Term(p.folded, folded, boost=p.boost) for p in places]
@@ -529,6 +532,16 @@ class Searcher:
         # a phrase's accents count only where the phrase is found
         phrase = wq.Or(self._phrase(forms, places))
         return [wq.AndMaybe(phrase, wq.Or(self._exact(forms, places, x)))], []
+
+    def _expansion(self, unit: Unit, places: list[_Place]) -> list[Any]:
+        """A prefix or typo-tolerant word: every folded term it reaches, accents aside."""
+        folded = folded_form(unit.syllables[0])
+        if unit.kind == PREFIX:
+            return [wq.Prefix(p.folded, folded, boost=p.boost) for p in places]
+        return [
+            wq.FuzzyTerm(p.folded, folded, boost=p.boost, maxdist=unit.distance, prefixlength=1)
+            for p in places
+        ]
 
     def _phrase(self, forms: list[tuple[str, str]], places: list[_Place]) -> list[Any]:
         folded = [f for _, f in forms]
@@ -545,6 +558,8 @@ class Searcher:
         """An excluded word or phrase: exact if typed with accents, else every spelling."""
         forms = [term_forms(s) for s in unit.syllables]
         places = self._places[unit.field]
+        if unit.kind != WORD:
+            return self._expansion(unit, places)
         if len(forms) > 1:
             return self._phrase(forms, places)
         ((exact, folded),) = forms
@@ -559,6 +574,7 @@ class Searcher:
             if len(g.alternatives) == 1
             and len(g.alternatives[0].syllables) == 1
             and g.alternatives[0].field is None
+            and g.alternatives[0].kind == WORD
             else None
             for g in groups
         ]
@@ -573,10 +589,24 @@ class Searcher:
 
     # --- hits ------------------------------------------------------------------------------
 
+    def _highlighted(self, parsed: ParsedQuery) -> set[str]:
+        """The folded terms that prefix and typo-tolerant words reached (at most 200 each)."""
+        reader = self._searcher.reader()
+        terms: set[str] = set()
+        for group in parsed.groups:
+            for unit in group.alternatives:
+                if unit.kind != WORD:
+                    for clause in self._expansion(unit, self._places[None][1:]):
+                        terms.update(islice(clause._btexts(reader), EXPANSION_HIGHLIGHTS))
+        return {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
+
     def _hit(self, text: str, rank: int, found: Any, parsed: ParsedQuery, snippets: bool) -> Hit:
         stored = found.fields()
-        forms = [term_forms(s) for s in parsed.syllables] if snippets else []
-        folded = {f for _, f in forms}
+        plain = [
+            s for g in parsed.groups for u in g.alternatives if u.kind == WORD for s in u.syllables
+        ]
+        forms = [term_forms(s) for s in plain]
+        folded = {f for _, f in forms} | self._highlighted(parsed)
         exact = {e for e, f in forms if e != f}
         snippet = best_passage(stored[ix.BODY], folded, exact) if snippets else Snippet("", ())
         title = highlight_all(stored[ix.TITLE], folded, exact)

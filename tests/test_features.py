@@ -224,3 +224,25 @@ def test_facets_and_stats_span_segments_without_dates(tmp_path: Path) -> None:
     (stats,) = bgsearch("stats", "--json").records
     assert (stats["documents"], stats["undated"]) == (2, 1)
     assert ids("tuần tra", "--sort", "-date") == ["a.txt"]
+
+
+def test_prefix_and_typo_tolerant_words(tmp_path: Path) -> None:
+    write_articles(
+        tmp_path / "docs",
+        {
+            "a.txt": "Biên phòng\nĐồn biên phòng tuần tra.",
+            "b.txt": "Biến động giá\nGiá vàng biến động mạnh.",
+            "c.txt": "Biện pháp mới\nCác biện pháp phòng dịch.",
+            "d.txt": "Tuầntra viết liền\nBản tin tuầb tra có lỗi gõ.",
+            "e.txt": "Chợ phiên\nHàng hóa phong phú.",
+        },
+    )
+    assert bgsearch("index", "docs").exit_code == 0
+    assert sorted(ids("biên*")) == ["a.txt", "b.txt", "c.txt"]
+    assert sorted(ids("bien*")) == ["a.txt", "b.txt", "c.txt"]
+    assert sorted(ids("biên* -động")) == ["a.txt", "c.txt"]
+    assert sorted(ids("tuần~")) == ["a.txt", "d.txt"]  # "tuầb" is one edit away
+    assert ids("phong~2 -phòng -phú") == []
+    assert sorted(ids("phong~")) == ["a.txt", "c.txt", "e.txt"]
+    (hit,) = bgsearch("query", "biện*", "--json").records[:1]
+    assert [hit["snippet"][a:b] for a, b in hit["highlights"]]  # expansions are highlighted

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bgsearch.querylang import Group, ParsedQuery, Unit, parse
+from bgsearch.querylang import FUZZY, PREFIX, Group, ParsedQuery, Unit, parse
 
 
 def words(*groups: str) -> tuple[Group, ...]:
@@ -51,7 +51,10 @@ def test_title_field() -> None:
     ("query", "expected"),
     [
         ("không?", words("không")),  # Whoosh's parser makes this a wildcard
-        ("biên*", words("biên")),
+        ("b*", words("b")),  # a prefix needs two letters
+        ("biên**", words("biên")),
+        ("tuần~3", (Group((Unit(("tuần", "3")),)),)),  # at most two edits
+        ('"biên*"', words("biên")),  # inside quotes, text
         ('"tuần tra', words("tuần", "tra")),  # unbalanced quote
         ('a "b c" "d', (*words("a"), Group((Unit(("b", "c")),)), *words("d"))),
         ("OR tuần", words("OR", "tuần")),  # lone operators are words
@@ -83,3 +86,16 @@ def test_parse_never_raises_and_keeps_only_real_syllables(query: str) -> None:
         assert all(
             ch.isalnum() or unicodedata.category(ch) in {"Mn", "Mc", "Me", "Cn"} for ch in syllable
         )
+
+
+@pytest.mark.parametrize(
+    ("query", "unit"),
+    [
+        ("biên*", Unit(("biên",), kind=PREFIX)),
+        ("title:bien*", Unit(("bien",), "title", PREFIX)),
+        ("tuần~", Unit(("tuần",), kind=FUZZY, distance=1)),
+        ("tuần~2", Unit(("tuần",), kind=FUZZY, distance=2)),
+    ],
+)
+def test_prefix_and_fuzzy_words(query: str, unit: Unit) -> None:
+    assert parse(query).groups == (Group((unit,)),)
