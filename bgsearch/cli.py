@@ -287,7 +287,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
                 hits = searcher.search(text, limit, filters=filters, sort=sort)
                 found_any = found_any or bool(hits)
                 buckets = searcher.facets(text, facet, filters) if facet else None
-                suggestion = hits[0].suggestion if hits else searcher.suggest(text, 0)
+                suggestion = hits[0].suggestion if hits else searcher.suggest(text)
                 if as_json:
                     from bgsearch.render import write_facets, write_jsonl, write_record
 

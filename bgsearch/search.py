@@ -49,7 +49,6 @@ from bgsearch.text import (
 __all__ = ["FACETS", "SORTS", "Article", "Filters", "Hit", "IndexStats", "Searcher"]
 
 SORTS = ("relevance", "date", "-date")
-FEW_HITS = 3  # fewer hits than this, and "Did you mean" looks for accents even if typed
 CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
 EXPANSION_HIGHLIGHTS = 200  # terms of a prefix or fuzzy word looked for in snippets
 FACETS = ("source", "year", "month")
@@ -203,19 +202,19 @@ class Searcher:
                 self._hit(text, rank, match, parsed, snippets)
                 for rank, match in enumerate(found, start=1)
             ]
-            if hits and (suggestion := self.suggest(text, len(hits))):
+            if hits and (suggestion := self.suggest(text)):
                 hits = [replace(hit, suggestion=suggestion) for hit in hits]
             return hits
         except _DAMAGE as error:
             raise self._damaged(error) from error
 
-    def suggest(self, text: str, found: int) -> str | None:
+    def suggest(self, text: str) -> str | None:
         """ "Did you mean": ``text`` as the user most likely meant it, or None.
 
         Words typed in Telex or VNI without an input method are decoded ("tuaanf" -> "tuần").
-        Otherwise, when the query has no accents or found fewer than 3 hits, each word without
-        accents takes the spelling most frequent in this index (exact forms, titles and
-        bodies), if that has accents. Other words and the query's syntax stay as typed.
+        Otherwise a query typed without any accent is respelled as this index spells it:
+        words side by side as the articles holding them together spell them most often, a
+        lone word as its most frequent form. The query's syntax stays as typed.
         """
         tokens = tokenize(text)
         if not tokens:
@@ -223,14 +222,12 @@ class Searcher:
         words = [t.text for t in tokens]
         decoded = decode_typing(words)
         if decoded is None:
-            plain = [exact_form(w) == folded_form(w) for w in words]
-            if not all(plain) and found >= FEW_HITS:
+            # A query typed with accents means its plain words are meant plain ("tuần tra
+            # chung": chung has the level tone); only an all-plain query is respelled.
+            if not all(exact_form(w) == folded_form(w) for w in words):
                 return None
-            decoded = self._in_context(words) if all(plain) and len(words) > 1 else None
-            if decoded is None:
-                decoded = [
-                    self._likely(w) if bare else w for w, bare in zip(words, plain, strict=True)
-                ]
+            decoded = self._in_context(words) if len(words) > 1 else None
+            decoded = decoded or [self._likely(w) for w in words]
         suggestion = text
         for token, word in reversed(list(zip(tokens, decoded, strict=True))):
             if word.lower() != token.text.lower():

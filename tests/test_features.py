@@ -197,6 +197,8 @@ def test_did_you_mean_restores_accents_from_the_index(
 def test_no_suggestion_for_accented_or_foreign_queries(seed_index: Path, typed: str) -> None:
     run = bgsearch("query", "--index", str(seed_index), typed)
     assert "Did you mean" not in run.stderr
+    few = bgsearch("query", "--index", str(seed_index), "-n", "1", typed)  # few hits shown
+    assert "Did you mean" not in few.stderr
     assert all(r["suggestion"] is None for r in bgsearch(
         "query", "--index", str(seed_index), "--json", typed).records)  # fmt: skip
 
