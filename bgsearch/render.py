@@ -35,18 +35,25 @@ def printable(text: str) -> str:
     return text.translate(_UNPRINTABLE)
 
 
+def _article_keys(item: Hit | Article) -> dict[str, object]:
+    """The keys a hit and a shown article share, in the contract's order."""
+    return {
+        "id": item.id,
+        "path": item.path,
+        "title": item.title,
+        "date": item.date,
+        "source": item.source,
+        "url": item.url,
+    }
+
+
 def hit_record(hit: Hit) -> dict[str, object]:
     """The JSON object for one hit: the documented contract, keys always present."""
     return {
         "type": "hit",
         "query": hit.query,
         "rank": hit.rank,
-        "id": hit.id,
-        "path": hit.path,
-        "title": hit.title,
-        "date": hit.date,
-        "source": hit.source,
-        "url": hit.url,
+        **_article_keys(hit),
         "score": hit.score,
         "snippet": hit.snippet,
         "highlights": [list(span) for span in hit.highlights],
@@ -66,12 +73,7 @@ def article_record(article: Article) -> dict[str, object]:
     """The JSON object for ``bgsearch show``."""
     return {
         "type": "article",
-        "id": article.id,
-        "path": article.path,
-        "title": article.title,
-        "date": article.date,
-        "source": article.source,
-        "url": article.url,
+        **_article_keys(article),
         "body": article.body,
         "highlights": [list(span) for span in article.highlights],
         "title_highlights": [list(span) for span in article.title_highlights],
