@@ -108,11 +108,12 @@ Ranker = Callable[[str], list[str]]
 def bgsearch_engine(folder: Path, work: Path, ranking: Ranking) -> Ranker:
     index_dir = work / "bgsearch-index"
     if not index_dir.exists():
-        build_index([folder], index_dir)
+        build_index([folder], index_dir, follow_links=True)  # the set is a folder of links
     searcher = Searcher(index_dir, ranking)
 
     def rank(query: str) -> list[str]:
-        return [Path(h.id).stem for h in searcher.search(query, K, snippets=False)]
+        hits = searcher.search(query, K, snippets=False, suggest=False)
+        return [Path(h.id).stem for h in hits]
 
     return rank
 

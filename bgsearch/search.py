@@ -180,10 +180,12 @@ class Searcher:
         snippets: bool = True,
         filters: Filters = Filters(),
         sort: str = "relevance",
+        suggest: bool = True,
     ) -> list[Hit]:
         """The best ``limit`` hits for ``text`` in the query language, best first.
 
-        ``snippets=False`` leaves snippets and highlights empty, for callers that only rank.
+        ``snippets=False`` leaves snippets and highlights empty, for callers that only rank;
+        ``suggest=False`` leaves ``suggestion`` None.
         ``sort`` "date" or "-date" lists the dated articles holding every word (or, for long
         questions, any word), oldest or newest first.
         """
@@ -202,7 +204,7 @@ class Searcher:
                 self._hit(text, rank, match, parsed, snippets)
                 for rank, match in enumerate(found, start=1)
             ]
-            if hits and (suggestion := self.suggest(text)):
+            if hits and suggest and (suggestion := self.suggest(text)):
                 hits = [replace(hit, suggestion=suggestion) for hit in hits]
             return hits
         except _DAMAGE as error:
