@@ -112,7 +112,7 @@ def bgsearch_engine(folder: Path, work: Path, ranking: Ranking) -> Ranker:
     searcher = Searcher(index_dir, ranking)
 
     def rank(query: str) -> list[str]:
-        hits = searcher.search(query, K, snippets=False, suggest=False)
+        hits = searcher.search(query, K, snippets=False, suggest=False, collapse=False)
         return [Path(h.id).stem for h in hits]
 
     return rank

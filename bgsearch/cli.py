@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from bgsearch.errors import BgsearchError, ExitStatus, NothingToIndexError
 
 if TYPE_CHECKING:
-    from bgsearch.search import Hit
+    from bgsearch.search import Filters, Hit
 
 PROG = "bgsearch"
 DEFAULT_INDEX = Path("index")
@@ -77,6 +77,24 @@ IndexDir = Annotated[
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Write JSON Lines to stdout.")]
+Since = Annotated[
+    str | None,
+    typer.Option("--since", metavar="DATE", help="Published on or after DATE (YYYY[-MM[-DD]])."),
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", metavar="DATE", help="Published on or before DATE (YYYY[-MM[-DD]])."),
+]
+SourceName = Annotated[
+    str | None,
+    typer.Option("--source", metavar="NAME", help="From sources whose name contains NAME."),
+]
+AllCopies = Annotated[
+    bool,
+    typer.Option(
+        "--all", help="List every syndicated copy as a hit (default: one hit, '+N copies')."
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -233,22 +251,9 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
     index: IndexDir = DEFAULT_INDEX,
     limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits per query.")] = 10,
     as_json: AsJson = False,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since", metavar="DATE", help="Published on or after DATE (YYYY[-MM[-DD]])."
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            "--until", metavar="DATE", help="Published on or before DATE (YYYY[-MM[-DD]])."
-        ),
-    ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option("--source", metavar="NAME", help="From sources whose name contains NAME."),
-    ] = None,
+    since: Since = None,
+    until: Until = None,
+    source: SourceName = None,
     sort: Annotated[
         str,
         typer.Option(
@@ -265,26 +270,25 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             help="Also count the matching articles by source, year or month.",
         ),
     ] = None,
+    every_copy: AllCopies = False,
 ) -> None:
     """Search the index; hits are ranked best first."""
 
     def action() -> ExitStatus:
-        from bgsearch.search import FACETS, SORTS, Filters, Searcher
+        from bgsearch.search import FACETS, SORTS, Searcher
 
         if sort not in SORTS:
             raise BgsearchError(f"--sort takes {', '.join(SORTS)}, not {sort!r}")
         if facet is not None and facet not in FACETS:
             raise BgsearchError(f"--facet takes {', '.join(FACETS)}, not {facet!r}")
-        filters = Filters(
-            _date_option("--since", since, end=False),
-            _date_option("--until", until, end=True),
-            source,
-        )
+        filters = _filters(since, until, source)
         found_any = False
         with Searcher(index) as searcher:
             batch = query == "-"
             for text in _queries(query):
-                hits = searcher.search(text, limit, filters=filters, sort=sort)
+                hits = searcher.search(
+                    text, limit, filters=filters, sort=sort, collapse=not every_copy
+                )
                 found_any = found_any or bool(hits)
                 buckets = searcher.facets(text, facet, filters) if facet else None
                 suggestion = hits[0].suggestion if hits else searcher.suggest(text)
@@ -311,6 +315,46 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             if as_json:
                 sys.stdout.flush()
         return ExitStatus.HITS if found_any else ExitStatus.NO_HITS
+
+    _run(action)
+
+
+@app.command("similar")
+def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")],
+    index: IndexDir = DEFAULT_INDEX,
+    limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits.")] = 10,
+    as_json: AsJson = False,
+    since: Since = None,
+    until: Until = None,
+    source: SourceName = None,
+    every_copy: AllCopies = False,
+) -> None:
+    """Articles most like the one with this ID (not it, nor its copies)."""
+
+    def action() -> ExitStatus:
+        from bgsearch.search import Searcher
+
+        with Searcher(index) as searcher:
+            hits = searcher.similar(
+                doc_id, limit, filters=_filters(since, until, source), collapse=not every_copy
+            )
+        if hits is None:
+            from bgsearch.render import printable
+
+            sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}\n")
+            return ExitStatus.NO_HITS
+        if as_json:
+            from bgsearch.render import write_jsonl
+
+            write_jsonl(hits)
+        elif hits:
+            from bgsearch.render import print_hits, stdout_console
+
+            print_hits(hits, stdout_console(), heading=f"like {doc_id}: {hits[0].query}")
+        else:
+            sys.stderr.write(f"{PROG}: no article like {doc_id!r}\n")
+        return ExitStatus.HITS if hits else ExitStatus.NO_HITS
 
     _run(action)
 
@@ -370,6 +414,14 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
         return ExitStatus.HITS
 
     _run(action)
+
+
+def _filters(since: str | None, until: str | None, source: str | None) -> Filters:
+    from bgsearch.search import Filters
+
+    return Filters(
+        _date_option("--since", since, end=False), _date_option("--until", until, end=True), source
+    )
 
 
 def _date_option(option: str, value: str | None, end: bool) -> str | None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import fields, index, writing
 from whoosh.analysis import SpaceSeparatedTokenizer
 
+from bgsearch.copies import band_keys, shingles
 from bgsearch.errors import (
     IndexIncompatibleError,
     IndexLockedError,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
 
 # Bump when the schema or the analysis changes so that old indexes no longer match queries.
-FORMAT = 5
+FORMAT = 6
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
@@ -61,6 +62,8 @@ TITLE_EXACT, TITLE_FOLDED, BODY_EXACT, BODY_FOLDED = (
 )
 # Neighbouring syllables as single terms (see text.analyze): adjacency without positions.
 TITLE_PAIRS, BODY_PAIRS = "title_pairs", "body_pairs"
+# The band keys of the body (see copies.py): syndicated copies share one.
+COPIES = "copies"
 
 
 def _schema() -> fields.Schema:
@@ -83,6 +86,7 @@ def _schema() -> fields.Schema:
             BODY_FOLDED: terms(),
             TITLE_PAIRS: terms(positions=False),
             BODY_PAIRS: terms(positions=False),
+            COPIES: fields.KEYWORD(stored=True),  # stored: a hit's keys without re-analysis
         }
     )
 
@@ -454,4 +458,5 @@ def _fields(document: Document) -> dict[str, str | None]:
         BODY_FOLDED: " ".join(body.folded),
         TITLE_PAIRS: " ".join(title.pairs),
         BODY_PAIRS: " ".join(body.pairs),
+        COPIES: " ".join(band_keys(shingles(body.folded))) or None,
     }

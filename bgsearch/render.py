@@ -59,6 +59,7 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "highlights": [list(span) for span in hit.highlights],
         "title_highlights": [list(span) for span in hit.title_highlights],
         "suggestion": hit.suggestion,
+        "copies": list(hit.copies),
     }
 
 
@@ -208,6 +209,9 @@ def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None
             if part:
                 meta.append(f"  {printable(part)}", style="green")
         meta.append(f"  score {hit.score:.2f}", style="dim")
+        if hit.copies:
+            many = "copies" if len(hit.copies) > 1 else "copy"
+            meta.append(f"  +{len(hit.copies)} {many}", style="magenta")
         title = _styled(hit.title, hit.title_highlights, "bold", "bold yellow")
         _hanging(console, f"{hit.rank}.", title, indent)
         _hanging(console, "", meta, indent)

@@ -15,11 +15,12 @@ How a query ranks (knobs in :mod:`bgsearch.ranking`):
 
 from __future__ import annotations
 
+import math
 import pickle
 import struct
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 from pathlib import Path
@@ -30,6 +31,7 @@ from whoosh import reading as whoosh_reading
 from whoosh.scoring import BM25F
 
 from bgsearch import index as ix
+from bgsearch.copies import COPY_SIMILARITY, shingles, similarity
 from bgsearch.errors import IndexDamagedError
 from bgsearch.querylang import PREFIX, TITLE, WORD, Group, ParsedQuery, Unit, parse
 from bgsearch.ranking import RANKING, Ranking
@@ -37,6 +39,7 @@ from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_span
 from bgsearch.text import (
     PAIR_JOINER,
     accent_variants,
+    analyze,
     decode_typing,
     exact_form,
     fold,
@@ -52,6 +55,8 @@ SORTS = ("relevance", "date", "-date")
 CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
 EXPANSION_HIGHLIGHTS = 200  # terms of a prefix or fuzzy word looked for in snippets
 FACETS = ("source", "year", "month")
+SIMILAR_TERMS = 30  # terms of an article that find the articles like it
+SIMILAR_SHOWN = 8  # of which a similar hit's ``query`` names the best
 UNDATED, NO_SOURCE = "(no date)", "(no source)"
 
 
@@ -107,6 +112,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...]
     title_highlights: tuple[tuple[int, int], ...]
     suggestion: str | None = None  # "Did you mean": the query with its likely accents
+    copies: tuple[str, ...] = ()  # ids of the syndicated copies folded into this hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +168,7 @@ class Searcher:
         self._ranking = ranking
         self._places = _places(ranking)
         self._searcher = self._index.searcher(weighting=BM25F(B=ranking.b, K1=ranking.k1))
+        self._shingle_cache: dict[int, frozenset[int]] = {}
 
     def __enter__(self) -> Searcher:
         return self
@@ -181,6 +188,7 @@ class Searcher:
         filters: Filters = Filters(),
         sort: str = "relevance",
         suggest: bool = True,
+        collapse: bool = True,
     ) -> list[Hit]:
         """The best ``limit`` hits for ``text`` in the query language, best first.
 
@@ -188,6 +196,8 @@ class Searcher:
         ``suggest=False`` leaves ``suggestion`` None.
         ``sort`` "date" or "-date" lists the dated articles holding every word (or, for long
         questions, any word), oldest or newest first.
+        ``collapse`` folds the syndicated copies of an article into its best-placed hit
+        (``Hit.copies``); False lists every copy as a hit of its own.
         """
         parsed = parse(text)
         if parsed.is_empty or limit < 1:
@@ -196,13 +206,16 @@ class Searcher:
             allowed = self._filter(filters, dated=sort != "relevance")
             if allowed is _NOTHING:
                 return []
-            if sort == "relevance":
-                found = self._ranked(parsed, limit, allowed)
-            else:
-                found = self._by_date(parsed, limit, allowed, newest_first=sort == "-date")
+
+            def fetch(n: int, hidden: set[int]) -> Iterator[Any]:
+                if sort == "relevance":
+                    return self._ranked(parsed, n, allowed, hidden)
+                return self._by_date(parsed, n, allowed, sort == "-date", hidden)
+
+            found = self._distinct(fetch, limit, allowed, collapse)
             hits = [
-                self._hit(text, rank, match, parsed, snippets)
-                for rank, match in enumerate(found, start=1)
+                replace(self._hit(text, rank, match, parsed, snippets), copies=copies)
+                for rank, (match, copies) in enumerate(found, start=1)
             ]
             if hits and suggest and (suggestion := self.suggest(text)):
                 hits = [replace(hit, suggestion=suggestion) for hit in hits]
@@ -414,14 +427,181 @@ class Searcher:
         return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
     def _by_date(
-        self, parsed: ParsedQuery, limit: int, allowed: Any, newest_first: bool
+        self,
+        parsed: ParsedQuery,
+        limit: int,
+        allowed: Any,
+        newest_first: bool,
+        hidden: set[int] | None = None,
     ) -> Iterator[Any]:
         yield from self._searcher.search(
             self._matching(parsed),
             limit=limit,
             filter=allowed,
+            mask=hidden or None,
             sortedby=ix.DATE,
             reverse=newest_first,
+        )
+
+    # --- syndicated copies -----------------------------------------------------------------
+
+    def _distinct(
+        self,
+        fetch: Callable[[int, set[int]], Iterator[Any]],
+        limit: int,
+        allowed: Any,
+        collapse: bool,
+    ) -> list[tuple[Any, tuple[str, ...]]]:
+        """The first ``limit`` matches ``fetch`` gives, each with the ids of its copies.
+
+        ``fetch(n, hidden)`` yields the next ``n`` matches in order, leaving out ``hidden``
+        documents. Collapsing, a match that is a copy of one kept before it is dropped, and
+        fetching goes on past it; copies count only where ``allowed`` (the filters) admits
+        them.
+        """
+        if not collapse:
+            return [(match, ()) for match in fetch(limit, set())]
+        kept: list[tuple[Any, tuple[str, ...]]] = []
+        hidden: set[int] = set()
+        admitted: list[set[int]] = []  # the allowed documents, read once if needed
+        while len(kept) < limit:
+            fetched = 0
+            for match in fetch(limit - len(kept), set(hidden)):
+                fetched += 1
+                if match.docnum in hidden:
+                    continue  # a copy of a match kept above it
+                hidden.add(match.docnum)
+                copies = self._copies(match.docnum, match.fields())
+                if copies and allowed is not None:
+                    if not admitted:
+                        admitted.append(set(self._searcher.docs_for_query(allowed)))
+                    copies = {d: i for d, i in copies.items() if d in admitted[0]}
+                hidden.update(copies)
+                kept.append((match, tuple(sorted(copies.values()))))
+                if len(kept) == limit:
+                    break
+            if not fetched:
+                break
+        return kept
+
+    def copies_of(self, doc_id: str) -> list[str] | None:
+        """The ids of the syndicated copies of article ``doc_id``; None if there is none such."""
+        try:
+            docnum = self._searcher.document_number(**{ix.ID: doc_id})
+            if docnum is None:
+                return None
+            return sorted(self._copies(docnum, self._searcher.stored_fields(docnum)).values())
+        except _DAMAGE as error:
+            raise self._damaged(error) from error
+
+    def _copies(self, docnum: int, stored: dict[str, Any]) -> dict[int, str]:
+        """The documents whose text is a copy of this one's, by number, with their ids.
+
+        Band keys find the candidates (usually none); only then are the texts compared.
+        """
+        keys = (stored.get(ix.COPIES) or "").split()
+        if not keys:
+            return {}
+        query = wq.Or([wq.Term(ix.COPIES, key) for key in keys])
+        candidates = set(self._searcher.docs_for_query(query)) - {docnum}
+        if not candidates:
+            return {}
+        mine = self._shingles(docnum, stored)
+        found = {}
+        for other in sorted(candidates):
+            fields = self._searcher.stored_fields(other)
+            if similarity(mine, self._shingles(other, fields)) >= COPY_SIMILARITY:
+                found[other] = fields[ix.ID]
+        return found
+
+    def _shingles(self, docnum: int, stored: dict[str, Any]) -> frozenset[int]:
+        if docnum not in self._shingle_cache:
+            self._shingle_cache[docnum] = shingles(analyze(stored[ix.BODY]).folded)
+        return self._shingle_cache[docnum]
+
+    # --- similar articles ------------------------------------------------------------------
+
+    def similar(
+        self,
+        doc_id: str,
+        limit: int = 10,
+        *,
+        filters: Filters = Filters(),
+        collapse: bool = True,
+    ) -> list[Hit] | None:
+        """The articles most like ``doc_id``, best first (not it, nor its copies); None if
+        there is no such article.
+
+        "More like this": the article's most telling folded syllables and word pairs (many
+        times in it, in few other articles: tf-idf) become one weighted query, ranked by
+        BM25F like any other. Each hit's ``query`` holds the words that made it similar.
+        """
+        try:
+            docnum = self._searcher.document_number(**{ix.ID: doc_id})
+            if docnum is None:
+                return None
+            stored = self._searcher.stored_fields(docnum)
+            allowed = self._filter(filters, dated=False)
+            terms = self._telling(stored)
+            if allowed is _NOTHING or not terms:
+                return []
+            query = wq.Or(
+                [
+                    wq.Term(field, term, boost=weight * place.boost)
+                    for term, is_pair, weight in terms
+                    for place in self._places[None]
+                    for field in [place.pairs if is_pair else place.folded]
+                ]
+            )
+            own = {docnum, *self._copies(docnum, stored)}
+
+            def fetch(n: int, hidden: set[int]) -> Iterator[Any]:
+                yield from self._searcher.search(query, limit=n, mask=hidden | own, filter=allowed)
+
+            text = self._spelling(terms, stored)
+            parsed = parse(" ".join(t for t, is_pair, _ in terms if not is_pair))
+            return [
+                replace(self._hit(text, rank, match, parsed, True), copies=copies)
+                for rank, (match, copies) in enumerate(
+                    self._distinct(fetch, limit, allowed, collapse), start=1
+                )
+            ]
+        except _DAMAGE as error:
+            raise self._damaged(error) from error
+
+    def _telling(self, stored: dict[str, Any]) -> list[tuple[str, bool, float]]:
+        """An article's ``SIMILAR_TERMS`` most telling terms, with weights (1.0 the best):
+        (term, whether it is a word pair, weight). Title terms count twice."""
+        counts: Counter[tuple[str, bool]] = Counter()
+        for text, times in ((stored[ix.TITLE], 2), (stored[ix.BODY], 1)):
+            analysis = analyze(text)
+            for term in analysis.folded:
+                counts[term, False] += times
+            for term in analysis.pairs:
+                counts[term, True] += times
+        total = max(1, self._searcher.doc_count())
+        weights = []
+        for (term, is_pair), tf in counts.items():
+            df = self._searcher.doc_frequency(ix.BODY_PAIRS if is_pair else ix.BODY_FOLDED, term)
+            if df < 2 or not any(c.isalpha() for c in term):
+                continue  # in this article alone (a typo, a name) or a number: finds nothing
+            weights.append((math.log1p(tf) * math.log(total / df), term, is_pair))
+        weights.sort(reverse=True)
+        best = weights[0][0] if weights else 1.0
+        return [(term, is_pair, w / best) for w, term, is_pair in weights[:SIMILAR_TERMS]]
+
+    @staticmethod
+    def _spelling(terms: list[tuple[str, bool, float]], stored: dict[str, Any]) -> str:
+        """The best terms as the article spells them most often: "biên giới", not "bien_gioi"."""
+        spelled: Counter[tuple[str, str]] = Counter()
+        analysis = analyze(f"{stored[ix.TITLE]}\n{stored[ix.BODY]}")
+        spelled.update(zip(analysis.folded, analysis.exact, strict=True))
+        usual: dict[str, str] = {}
+        for (folded, exact), _ in spelled.most_common():
+            usual.setdefault(folded, exact)
+        return ", ".join(
+            " ".join(usual.get(s, s) for s in term.split(PAIR_JOINER))
+            for term, _, _ in terms[:SIMILAR_SHOWN]
         )
 
     # --- ranking ---------------------------------------------------------------------------
@@ -430,7 +610,13 @@ class Searcher:
     # Whoosh than nested compound queries, and scores the same (an exact match always matches
     # its folded term too, so "folded OR exact" adds the exact bonus only where it applies).
 
-    def _ranked(self, parsed: ParsedQuery, limit: int, allowed: Any = None) -> Iterator[Any]:
+    def _ranked(
+        self,
+        parsed: ParsedQuery,
+        limit: int,
+        allowed: Any = None,
+        hidden: set[int] | None = None,
+    ) -> Iterator[Any]:
         long_question = len(parsed.groups) > self._ranking.tiered_max_groups
         kept = self._informative(parsed.groups) if long_question else parsed.groups
         exact = self._ranking.exact_boost_long if long_question else self._ranking.exact_boost
@@ -463,15 +649,17 @@ class Searcher:
                 tiers.append(scored(wq.And(must), extra + accents))
             tiers.append(scored(wq.And(required), accents + [t for b in bonus for t in b]))
         tiers.append(wq.Or([*required, *accents, *(t for b in bonus for t in b)]))
-        seen: set[int] = set()
+        seen: set[int] = set(hidden or ())
+        given = 0
         for tier in tiers:
             results = self._searcher.search(
-                without(tier), limit=limit - len(seen), mask=seen or None, filter=allowed
+                without(tier), limit=limit - given, mask=seen or None, filter=allowed
             )
             for found in results:
                 seen.add(found.docnum)
+                given += 1
                 yield found
-            if len(seen) >= limit:
+            if given >= limit:
                 return
 
     def _is_word(self, pair_terms: list[Any]) -> bool:

@@ -68,7 +68,7 @@ def test_the_same_article_in_every_encoding_is_found_alike(tmp_path: Path, query
     run = bgsearch("index", "docs")
     assert run.exit_code == 0, run.stderr
     assert f"indexed {len(SAVED)} files" in run.stderr
-    records = bgsearch("query", query, "--json", "-n", "20").records
+    records = bgsearch("query", query, "--json", "-n", "20", "--all").records
     assert sorted(r["id"] for r in records) == sorted(SAVED)
     assert {(r["title"], r["date"], r["score"]) for r in records} == {
         ("Đồn Biên phòng tổ chức tuần tra chung", "2020-06-27", records[0]["score"])
@@ -153,7 +153,7 @@ def test_html_and_markdown_give_the_same_article(tmp_path: Path) -> None:
     (docs / "note.md").write_text("# " + ARTICLE, encoding="utf-8")
     (docs / "plain.txt").write_text(ARTICLE, encoding="utf-8")
     assert bgsearch("index", "docs").exit_code == 0
-    records = bgsearch("query", "quần chúng", "--json").records
+    records = bgsearch("query", "quần chúng", "--json", "--all").records
     assert sorted(r["id"] for r in records) == ["note.md", "page.html", "plain.txt"]
     assert {(r["title"], r["date"]) for r in records} == {
         ("Đồn Biên phòng tổ chức tuần tra chung", "2020-06-27")
@@ -175,6 +175,9 @@ def test_every_format_and_encoding_gives_one_article_found_alike(tmp_path: Path)
     (docs / "feed.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
     assert bgsearch("index", "docs").exit_code == 0
     for query in ("tuần tra chung", "tuan tra chung"):
-        records = bgsearch("query", query, "--json", "-n", "20").records
+        records = bgsearch("query", query, "--json", "-n", "20", "--all").records
         assert sorted(r["id"] for r in records) == sorted([*SAVED, "page.html", "feed.jsonl#1"])
         assert {(r["title"], r["date"]) for r in records} == {(title, "2020-06-27")}
+    # without --all they are one story: the same text in every form is a syndicated copy
+    (story,) = bgsearch("query", "tuần tra chung", "--json").records
+    assert len(story["copies"]) == len(SAVED) + 1
