@@ -96,7 +96,7 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def documents(folder: Path) -> list[Document]:
-    sources, _ = discover([folder])
+    sources, _ = discover([folder], follow_links=True)  # a set is a folder of links
     return [d for d in map(read_document, sources) if not isinstance(d, Skip)]
 
 
