@@ -60,6 +60,7 @@ TITLE_EXACT, TITLE_FOLDED, BODY_EXACT, BODY_FOLDED = (
     "body_exact",
     "body_folded",
 )
+EXACT_FIELDS = (TITLE_EXACT, BODY_EXACT)
 # Neighbouring syllables as single terms (see text.analyze): adjacency without positions.
 TITLE_PAIRS, BODY_PAIRS = "title_pairs", "body_pairs"
 # The band keys of the body (see copies.py): syndicated copies share one.

@@ -238,11 +238,17 @@ class Searcher:
         decoded = decode_typing(words)
         if decoded is None:
             # A query typed with accents means its plain words are meant plain ("tuần tra
-            # chung": chung has the level tone); only an all-plain query is respelled.
-            if not all(exact_form(w) == folded_form(w) for w in words):
+            # chung": chung has the level tone), and its accented words as typed, unless no
+            # article spells them so ("tuần tră"): only those are respelled.
+            wrong = [exact_form(w) != folded_form(w) and self._unseen(w) for w in words]
+            if not any(wrong) and not all(exact_form(w) == folded_form(w) for w in words):
                 return None
-            decoded = self._in_context(words) if len(words) > 1 else None
-            decoded = decoded or [self._likely(w) for w in words]
+            context = self._in_context(words) if len(words) > 1 else None
+            likely = context or [self._likely(w) for w in words]
+            decoded = [
+                m if w or not any(wrong) else t
+                for t, m, w in zip(words, likely, wrong, strict=True)
+            ]
         suggestion = text
         for token, word in reversed(list(zip(tokens, decoded, strict=True))):
             if word.lower() != token.text.lower():
@@ -265,13 +271,16 @@ class Searcher:
             return None
         return list(counts.most_common(1)[0][0])
 
+    def _unseen(self, word: str) -> bool:
+        """Whether no article spells ``word`` (accents and all) as typed."""
+        exact = exact_form(word)
+        return not any(self._searcher.doc_frequency(f, exact) for f in ix.EXACT_FIELDS)
+
     def _likely(self, word: str) -> str:
         """The spelling of an unaccented word most frequent in the index, or the word."""
         best, best_count = word, 0
         for variant in accent_variants(folded_form(word)):
-            count = self._searcher.doc_frequency(
-                ix.BODY_EXACT, variant
-            ) + self._searcher.doc_frequency(ix.TITLE_EXACT, variant)
+            count = sum(self._searcher.doc_frequency(f, variant) for f in ix.EXACT_FIELDS)
             if count > best_count:
                 best, best_count = variant, count
         return word if best == word.lower() else best

@@ -182,6 +182,15 @@ def test_show_and_stats_need_an_index() -> None:
         ("tua62n tra", "tuần tra"),
         ("bien gioi", "biên giới"),
         ('"bien gioi" -xyzzy', '"biên giới" -xyzzy'),  # the syntax stays as typed
+        ("bieen giowis", "biên giới"),
+        ("bie6n gio71i", "biên giới"),
+        ("ddoonf bieen phongf", "đồn biên phòng"),
+        ("coong an", "công an"),
+        ("cong an", "công an"),
+        ("dang uy", "đảng ủy"),
+        ("tuần tră", "tuần tra"),  # accented, but no article spells "tră"
+        ("tuần tră chung", "tuần tra chung"),
+        ("Tuần tră", "Tuần tra"),
     ],
 )
 def test_did_you_mean_restores_accents_from_the_index(
@@ -193,7 +202,9 @@ def test_did_you_mean_restores_accents_from_the_index(
     assert {r.get("suggestion") for r in records} == {meant}
 
 
-@pytest.mark.parametrize("typed", ["tuần tra chung", "status update", "biên giới"])
+@pytest.mark.parametrize(
+    "typed", ["tuần tra chung", "status update", "biên giới", "biên gioi", "xyzzy"]
+)
 def test_no_suggestion_for_accented_or_foreign_queries(seed_index: Path, typed: str) -> None:
     run = bgsearch("query", "--index", str(seed_index), typed)
     assert "Did you mean" not in run.stderr
