@@ -87,7 +87,9 @@ Until = Annotated[
 ]
 SourceName = Annotated[
     str | None,
-    typer.Option("--source", metavar="NAME", help="From sources whose name contains NAME."),
+    typer.Option(
+        "--source", metavar="NAME", help="From sources whose name holds the words of NAME."
+    ),
 ]
 AllCopies = Annotated[
     bool,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 import struct
 import zlib
 from collections import Counter
@@ -72,9 +73,9 @@ class Filters:
 
 
 def source_key(name: str) -> str:
-    """A source name compared without accents, case or extra spaces: "Báo  Cao Bằng" -> "bao
-    cao bang"."""
-    return " ".join(fold(name).lower().split())
+    """A source name compared as words, without accents, case or punctuation: "Báo  Cao
+    Bằng" -> "bao cao bang", "dantri.com.vn" -> "dantri com vn"."""
+    return " ".join(re.findall(r"\w+", fold(name).lower()))
 
 
 _NOTHING = wq.NullQuery  # a filter nothing passes

@@ -48,6 +48,8 @@ def test_source_filter_ignores_accents_and_case() -> None:
     assert sorted(ids("tuần tra", "--source", "BÁO CAO BẰNG")) == ["c.txt"]
     assert ids("tuan tra", "--source", "bien phong") == ["a.txt"]
     assert ids("biên giới", "--source", "dantri.com.vn") == ["e.txt"]
+    assert ids("biên giới", "--source", "dantri") == ["e.txt"]  # a host name is words too
+    assert ids("biên giới", "--source", "antri") == []  # whole words only
     assert ids("tuần tra", "--source", "nowhere") == []
 
 
