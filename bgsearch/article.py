@@ -79,7 +79,11 @@ _DAY_MONTH = re.compile(
 )
 # "date 2020-02" before the text (seed 000): the year and month the page was filed under.
 _FILED = re.compile(rf"^\s*date\s+{_YEAR}-{_MONTH}\b\s*", re.IGNORECASE)
-_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A date in a URL's path: "/2024/02/14/", "/2024-02/", "-20240214-" (eight digits exactly).
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:(?P<sep>[/-])(?P<m>0?[1-9]|1[0-2])(?:(?P=sep)(?P<d>\d{1,2}))?"
+    r"|(?P<m2>0[1-9]|1[0-2])(?P<d2>[0-3]\d))(?!\d)"
+)
 
 
 def _iso(year: str | int, month: str | int, day: str | int) -> str | None:
@@ -133,14 +137,14 @@ def parse_article(text: str) -> Article:
 
     The title is the headline above a dateline when there is one (skipping mastheads and
     widgets above it), else the first line; a first line that is a whole paragraph gives the
-    start of its first sentence. A date without year takes the year of a "date YYYY-MM" line,
-    or the only year the article mentions; otherwise there is no date, never a guess.
+    start of its first sentence. A date without year takes the year of a "date YYYY-MM" line
+    or of a date in the URL, in the same month; otherwise there is no date, never a guess.
     """
     lines = [line for line in text.split("\n") if not is_boilerplate(line)]
-    filed_year = None
-    if lines and (filed := _FILED.match(lines[0])):
-        filed_year = filed.group("y")
-        lines[0] = lines[0][filed.end() :]
+    filed: tuple[str, str] | None = None
+    if lines and (found := _FILED.match(lines[0])):
+        filed = (found.group("y"), found.group("m"))
+        lines[0] = lines[0][found.end() :]
 
     source = url = None
     content = [i for i, line in enumerate(lines) if line.strip()]
@@ -177,7 +181,8 @@ def parse_article(text: str) -> Article:
         body = "\n".join(lines[start:]).strip()
 
     if published is None:
-        published = _undated(body[:400], text, filed_year)
+        opening = "\n".join(lines[start:])[:400]  # a short lead can be the title line
+        published = _undated(opening, filed, url)
     return Article(title, body, published, source, url)
 
 
@@ -191,15 +196,30 @@ def _title_from_lead(paragraph: str) -> str:
     return sentence[: cut if cut > 0 else TITLE_FROM_SENTENCE_CHARS].rstrip(",;:") + "…"
 
 
-def _undated(opening: str, whole: str, filed_year: str | None) -> str | None:
-    """A date from "ngày 14/2" in the opening, with an unambiguous year, or None."""
+def _undated(opening: str, filed: tuple[str, str] | None, url: str | None) -> str | None:
+    """A date from "ngày 14/2" in the opening, or None.
+
+    The year comes only from where it is the article's own: a "date YYYY-MM" line or a date
+    in its URL, either of the same month. A year the text merely mentions is not enough:
+    in the corpus, whose baomoi.com articles are all from 2017, "the only year the article
+    mentions" dated 1,870 of them and got 2017 for 620 (the rest were years under review,
+    anniversaries, targets such as "năm 2050", even a barge numbered 2043).
+    """
     match = _DAY_MONTH.search(opening)
     if not match:
         return None
-    year = filed_year
-    if year is None:
-        years = set(_ANY_YEAR.findall(whole))
-        if len(years) != 1:
-            return None
-        (year,) = years
-    return _iso(year, match.group("m"), match.group("d"))
+    day, month = int(match.group("d")), int(match.group("m"))
+    years = []
+    if filed is not None and int(filed[1]) == month:
+        years.append(filed[0])
+    path = urlsplit(url).path if url else ""
+    for found in _URL_DATE.finditer(path):
+        found_month, found_day = (
+            found.group("m") or found.group("m2"),
+            found.group("d") or found.group("d2"),
+        )
+        if int(found_month) == month and (found_day is None or int(found_day) == day):
+            years.append(found.group("y"))
+    if len(set(years)) != 1:
+        return None
+    return _iso(years[0], month, day)
