@@ -597,8 +597,13 @@ class Searcher:
                 continue  # in this article alone (a typo, a name) or a number: finds nothing
             weights.append((math.log1p(tf) * math.log(total / df), term, is_pair))
         weights.sort(reverse=True)
-        best = weights[0][0] if weights else 1.0
-        return [(term, is_pair, w / best) for w, term, is_pair in weights[:SIMILAR_TERMS]]
+        # word pairs only where they make a word ("biên giới", not "giới tỉnh")
+        kept = islice(
+            ((w, t, p) for w, t, p in weights if not p or self._is_word(t)), SIMILAR_TERMS
+        )
+        telling = list(kept)
+        best = telling[0][0] if telling else 1.0
+        return [(term, is_pair, w / best) for w, term, is_pair in telling]
 
     @staticmethod
     def _spelling(terms: list[tuple[str, bool, float]], stored: dict[str, Any]) -> str:
@@ -648,7 +653,11 @@ class Searcher:
 
         tiers = []
         if 1 < len(required) <= self._ranking.tiered_max_groups:
-            words = [(i, terms) for i, terms in adjacent if self._is_word(terms)]
+            words = [
+                (i, terms)
+                for i, terms in adjacent
+                if self._is_word(next(t.text for t in terms if t.fieldname == ix.BODY_PAIRS))
+            ]
             if words:
                 # A word's pair term implies both its syllables (in the same field): require
                 # the pairs, much rarer than the syllables, and score the syllables on top.
@@ -672,11 +681,10 @@ class Searcher:
             if given >= limit:
                 return
 
-    def _is_word(self, pair_terms: list[Any]) -> bool:
-        """Whether two neighbouring query syllables usually stand together: one word."""
-        body = next(t for t in pair_terms if t.fieldname == ix.BODY_PAIRS)
-        left, _, right = body.text.partition(PAIR_JOINER)
-        together: int = self._searcher.doc_frequency(ix.BODY_PAIRS, body.text)
+    def _is_word(self, folded_pair: str) -> bool:
+        """Whether two neighbouring syllables ("bien_gioi") usually stand together: one word."""
+        left, _, right = folded_pair.partition(PAIR_JOINER)
+        together: int = self._searcher.doc_frequency(ix.BODY_PAIRS, folded_pair)
         alone: int = min(
             self._searcher.doc_frequency(ix.BODY_FOLDED, left),
             self._searcher.doc_frequency(ix.BODY_FOLDED, right),
