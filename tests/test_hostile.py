@@ -115,6 +115,25 @@ def test_control_characters_never_reach_the_terminal_raw(tmp_path: Path) -> None
     undecodable = [k for k in records if k.startswith("t")]
     assert len(undecodable) == 1
     json.dumps(records)  # every id is valid JSON text
+    # every other command that prints article text or ids
+    red_id = f"{ESC}[31mred.txt"
+    for args in (
+        ["show", red_id],
+        ["show", red_id, "--json"],
+        ["show", red_id, "--highlight", "tuần tra"],
+        ["similar", red_id],
+        ["similar", red_id, "--json"],
+        ["similar", f"{ESC}[2Jnope"],
+        ["show", f"{ESC}[2Jnope"],
+        ["query", "mốc giới", "--facet", "source"],
+        ["query", "mốc giới", "--all"],
+        ["stats"],
+    ):
+        run = bgsearch(*args)
+        assert run.exit_code in (0, 1), args
+        assert ESC not in run.stdout, args
+        assert ESC not in run.stderr, args
+        assert "\a" not in run.stdout, args
 
 
 def test_links_out_of_the_folder_are_followed_only_when_asked(tmp_path: Path) -> None:
