@@ -77,6 +77,8 @@ IndexDir = Annotated[
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Write JSON Lines to stdout.")]
+Limit = Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits (per query).")]
+DocId = Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")]
 Since = Annotated[
     str | None,
     typer.Option("--since", metavar="DATE", help="Published on or after DATE (YYYY[-MM[-DD]])."),
@@ -251,7 +253,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         ),
     ],
     index: IndexDir = DEFAULT_INDEX,
-    limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits per query.")] = 10,
+    limit: Limit = 10,
     as_json: AsJson = False,
     since: Since = None,
     until: Until = None,
@@ -323,9 +325,9 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
 
 @app.command("similar")
 def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")],
+    doc_id: DocId,
     index: IndexDir = DEFAULT_INDEX,
-    limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits.")] = 10,
+    limit: Limit = 10,
     as_json: AsJson = False,
     since: Since = None,
     until: Until = None,
@@ -342,10 +344,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
                 doc_id, limit, filters=_filters(since, until, source), collapse=not every_copy
             )
         if hits is None:
-            from bgsearch.render import printable
-
-            sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}\n")
-            return ExitStatus.NO_HITS
+            return _no_article(doc_id, index)
         if as_json:
             from bgsearch.render import write_jsonl
 
@@ -355,7 +354,9 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
 
             print_hits(hits, stdout_console(), heading=f"like {doc_id}: {hits[0].query}")
         else:
-            sys.stderr.write(f"{PROG}: no article like {doc_id!r}\n")
+            from bgsearch.render import printable
+
+            sys.stderr.write(f"{PROG}: no article like {printable(doc_id)!r}\n")
         return ExitStatus.HITS if hits else ExitStatus.NO_HITS
 
     _run(action)
@@ -363,7 +364,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
 
 @app.command("show")
 def show_command(
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")],
+    doc_id: DocId,
     index: IndexDir = DEFAULT_INDEX,
     as_json: AsJson = False,
     highlight: Annotated[
@@ -379,10 +380,7 @@ def show_command(
         with Searcher(index) as searcher:
             article = searcher.article(doc_id, highlight)
         if article is None:
-            from bgsearch.render import printable
-
-            sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}\n")
-            return ExitStatus.NO_HITS
+            return _no_article(doc_id, index)
         if as_json:
             from bgsearch.render import article_record, write_record
 
@@ -416,6 +414,13 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
         return ExitStatus.HITS
 
     _run(action)
+
+
+def _no_article(doc_id: str, index: Path) -> ExitStatus:
+    from bgsearch.render import printable
+
+    sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}\n")
+    return ExitStatus.NO_HITS
 
 
 def _filters(since: str | None, until: str | None, source: str | None) -> Filters:

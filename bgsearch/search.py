@@ -477,7 +477,7 @@ class Searcher:
             return [(match, ()) for match in fetch(limit, set())]
         kept: list[tuple[Any, tuple[str, ...]]] = []
         hidden: set[int] = set()
-        admitted: list[set[int]] = []  # the allowed documents, read once if needed
+        admitted: set[int] | None = None  # the allowed documents, read once if needed
         while len(kept) < limit:
             fetched = 0
             for match in fetch(limit - len(kept), set(hidden)):
@@ -487,9 +487,9 @@ class Searcher:
                 hidden.add(match.docnum)
                 copies = self._copies(match.docnum, match.fields())
                 if copies and allowed is not None:
-                    if not admitted:
-                        admitted.append(set(self._searcher.docs_for_query(allowed)))
-                    copies = {d: i for d, i in copies.items() if d in admitted[0]}
+                    if admitted is None:
+                        admitted = set(self._searcher.docs_for_query(allowed))
+                    copies = {d: i for d, i in copies.items() if d in admitted}
                 hidden.update(copies)
                 kept.append((match, tuple(sorted(copies.values()))))
                 if len(kept) == limit:
@@ -497,16 +497,6 @@ class Searcher:
             if not fetched:
                 break
         return kept
-
-    def copies_of(self, doc_id: str) -> list[str] | None:
-        """The ids of the syndicated copies of article ``doc_id``; None if there is none such."""
-        try:
-            docnum = self._searcher.document_number(**{ix.ID: doc_id})
-            if docnum is None:
-                return None
-            return sorted(self._copies(docnum, self._searcher.stored_fields(docnum)).values())
-        except _DAMAGE as error:
-            raise self._damaged(error) from error
 
     def _copies(self, docnum: int, stored: dict[str, Any]) -> dict[int, str]:
         """The documents whose text is a copy of this one's, by number, with their ids.
