@@ -22,6 +22,7 @@ import struct
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 from pathlib import Path
@@ -207,7 +208,7 @@ class Searcher:
         parsed = parse(text)
         if parsed.is_empty or limit < 1:
             return []
-        try:
+        with self._reading():
             allowed = self._filter(filters, dated=sort != "relevance")
             if allowed is _NOTHING:
                 return []
@@ -225,8 +226,6 @@ class Searcher:
             if hits and suggest and (suggestion := self.suggest(text)):
                 hits = [replace(hit, suggestion=suggestion) for hit in hits]
             return hits
-        except _DAMAGE as error:
-            raise self._damaged(error) from error
 
     def suggest(self, text: str) -> str | None:
         """ "Did you mean": ``text`` as the user most likely meant it, or None.
@@ -299,7 +298,7 @@ class Searcher:
         """How many articles holding every word of ``text`` fall in each ``facet`` bucket
         (source, year or month), most first; empty text counts every article."""
         parsed = parse(text)
-        try:
+        with self._reading():
             allowed = self._filter(filters, dated=False)
             if allowed is _NOTHING:
                 return []
@@ -318,8 +317,6 @@ class Searcher:
                 else:
                     bucket = value[: 4 if facet == "year" else 7] if value else UNDATED
                 counts[bucket] = counts.get(bucket, 0) + 1
-        except _DAMAGE as error:
-            raise self._damaged(error) from error
         # most first, ties in alphabetical order (accents aside), the empty bucket last
         return sorted(
             counts.items(),
@@ -328,10 +325,8 @@ class Searcher:
 
     def article(self, doc_id: str, highlight: str | None = None) -> Article | None:
         """The article with id ``doc_id``, its matches of ``highlight`` marked; None if absent."""
-        try:
+        with self._reading():
             stored = self._searcher.document(**{ix.ID: doc_id})
-        except _DAMAGE as error:
-            raise self._damaged(error) from error
         if stored is None:
             return None
         body, title = stored[ix.BODY], stored[ix.TITLE]
@@ -357,7 +352,7 @@ class Searcher:
 
     def stats(self) -> IndexStats:
         """Counts over the whole index."""
-        try:
+        with self._reading():
             sources = self.facets("", "source")
             dates = sorted(d for d in self._searcher.reader().field_terms(ix.DATE))
             undated = dict(self.facets("", "year")).get(UNDATED, 0)
@@ -365,8 +360,6 @@ class Searcher:
             vocabulary = len(
                 set(reader.field_terms(ix.BODY_FOLDED)) | set(reader.field_terms(ix.TITLE_FOLDED))
             )
-        except _DAMAGE as error:
-            raise self._damaged(error) from error
         size = sum(p.stat().st_size for p in self._dir.iterdir() if p.is_file())
         return IndexStats(
             documents=self._searcher.doc_count(),
@@ -399,6 +392,19 @@ class Searcher:
     def _deleted(self) -> Iterator[int]:
         reader = self._searcher.reader()
         return (n for n in range(reader.doc_count_all()) if reader.is_deleted(n))
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Whoosh's errors from damaged index files, as one clear IndexDamagedError."""
+        try:
+            yield
+        except _DAMAGE as error:
+            raise self._damaged(error) from error
+        except Exception as error:
+            # Whoosh 2.7 raises a bare Exception for a postings block it cannot read
+            if not str(error).startswith("Block tag error"):
+                raise
+            raise self._damaged(error) from error
 
     def _damaged(self, error: Exception) -> IndexDamagedError:
         return IndexDamagedError(
@@ -540,7 +546,7 @@ class Searcher:
         times in it, in few other articles: tf-idf) become one weighted query, ranked by
         BM25F like any other. Each hit's ``query`` holds the words that made it similar.
         """
-        try:
+        with self._reading():
             docnum = self._searcher.document_number(**{ix.ID: doc_id})
             if docnum is None:
                 return None
@@ -569,8 +575,6 @@ class Searcher:
                     self._distinct(fetch, limit, allowed, collapse), start=1
                 )
             ]
-        except _DAMAGE as error:
-            raise self._damaged(error) from error
 
     def _telling(self, stored: dict[str, Any]) -> list[tuple[str, bool, float]]:
         """An article's ``SIMILAR_TERMS`` most telling terms, with weights (1.0 the best):
