@@ -40,6 +40,7 @@ from bgsearch.ranking import RANKING, Ranking
 from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans, spellings
 from bgsearch.text import (
     PAIR_JOINER,
+    Analysis,
     accent_variants,
     analyze,
     decode_typing,
@@ -552,7 +553,8 @@ class Searcher:
                 return None
             stored = self._searcher.stored_fields(docnum)
             allowed = self._filter(filters, dated=False)
-            terms = self._telling(stored)
+            title, body = analyze(stored[ix.TITLE]), analyze(stored[ix.BODY])
+            terms = self._telling(title, body)
             if allowed is _NOTHING or not terms:
                 return []
             # in bodies only: as telling as title and body both, at half the terms
@@ -567,7 +569,7 @@ class Searcher:
             def fetch(n: int, hidden: set[int]) -> Iterator[Any]:
                 yield from self._searcher.search(query, limit=n, mask=hidden | own, filter=allowed)
 
-            text = self._spelling(terms, stored)
+            text = self._spelling(terms, (title, body))
             parsed = parse(" ".join(t for t, is_pair, _ in terms if not is_pair))
             return [
                 replace(self._hit(text, rank, match, parsed, True), copies=copies)
@@ -576,12 +578,11 @@ class Searcher:
                 )
             ]
 
-    def _telling(self, stored: dict[str, Any]) -> list[tuple[str, bool, float]]:
+    def _telling(self, title: Analysis, body: Analysis) -> list[tuple[str, bool, float]]:
         """An article's ``SIMILAR_TERMS`` most telling terms, with weights (1.0 the best):
         (term, whether it is a word pair, weight). Title terms count twice."""
         counts: Counter[tuple[str, bool]] = Counter()
-        for text, times in ((stored[ix.TITLE], 2), (stored[ix.BODY], 1)):
-            analysis = analyze(text)
+        for analysis, times in ((title, 2), (body, 1)):
             for term in analysis.folded:
                 counts[term, False] += times
             for term in analysis.pairs:
@@ -603,11 +604,11 @@ class Searcher:
         return [(term, is_pair, w / best) for w, term, is_pair in telling]
 
     @staticmethod
-    def _spelling(terms: list[tuple[str, bool, float]], stored: dict[str, Any]) -> str:
+    def _spelling(terms: list[tuple[str, bool, float]], analyses: tuple[Analysis, ...]) -> str:
         """The best terms as the article spells them most often: "biên giới", not "bien_gioi"."""
         spelled: Counter[tuple[str, str]] = Counter()
-        analysis = analyze(f"{stored[ix.TITLE]}\n{stored[ix.BODY]}")
-        spelled.update(zip(analysis.folded, analysis.exact, strict=True))
+        for analysis in analyses:
+            spelled.update(zip(analysis.folded, analysis.exact, strict=True))
         usual: dict[str, str] = {}
         for (folded, exact), _ in spelled.most_common():
             usual.setdefault(folded, exact)
