@@ -486,8 +486,8 @@ class Searcher:
         hidden: set[int] = set()
         admitted: set[int] | None = None  # the allowed documents, read once if needed
         while len(kept) < limit:
-            fetched = 0
-            for match in fetch(limit - len(kept), set(hidden)):
+            fetched, wanted = 0, limit - len(kept)
+            for match in fetch(wanted, set(hidden)):
                 fetched += 1
                 if match.docnum in hidden:
                     continue  # a copy of a match kept above it
@@ -501,8 +501,8 @@ class Searcher:
                 kept.append((match, tuple(sorted(copies.values()))))
                 if len(kept) == limit:
                     break
-            if not fetched:
-                break
+            if fetched < wanted:
+                break  # no more matches: another search would find none
         return kept
 
     def _copies(self, docnum: int, stored: dict[str, Any]) -> dict[int, str]:
