@@ -23,6 +23,7 @@ It prints a Markdown table per size with each figure's ratio to FTS5.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -349,6 +350,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/bgsearch-speed"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    # bgsearch as a regular install leaves it: compiled, whatever PYTHONDONTWRITEBYTECODE says
+    import bgsearch
+
+    compileall.compile_dir(Path(bgsearch.__file__).parent, quiet=1)
     cpus = os.cpu_count()
     print(
         f"## {date.today()}, {platform.machine()}, {cpus} cores, Python"

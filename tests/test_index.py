@@ -250,3 +250,11 @@ def test_a_damaged_index_is_one_clear_error(tmp_path: Path) -> None:
     assert run.stderr.count("\n") == 1
     assert bgsearch("index", "seeds", "--rebuild").exit_code == 0
     assert bgsearch("query", "tuần tra").exit_code == 0
+
+
+def test_the_cli_commits_as_often_as_the_core_by_default() -> None:
+    # the CLI spells the default out (importing the core would make --help import Whoosh)
+    from bgsearch.index import COMMIT_EVERY
+
+    shown = " ".join(bgsearch("index", "--help").stdout.split())
+    assert f"[default: {COMMIT_EVERY};" in shown
