@@ -47,8 +47,8 @@ PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
 # hold postings in before it spills them to disk.
 # A commit is what a killed run keeps, and each adds a segment per worker, which every query
 # then reads. On the 38,093-article corpus with 2 workers, 20,000 gave 4 segments and 50,000
-# gives 2: in-process query p95 288 -> 211 ms, p50 81 -> 77 ms, index 781 -> 677 MB, build
-# 350 -> 326 s. Merging into 1 segment (Whoosh's optimize) would take another 477 s.
+# gives 2: in-process query p95 298 -> 214 ms, p50 83-98 -> 80-82 ms, index 781 -> 677 MB,
+# build 350 -> 326 s (bench/RESULTS.md). One segment (Whoosh's optimize) took 477 s more.
 COMMIT_EVERY = 50_000
 PARALLEL_FROM = 1_000
 MAX_PROCS = 4
