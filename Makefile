@@ -54,7 +54,9 @@ test-compat:
 	$(PYTHON) -m venv .venv-compat
 	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	.venv-compat/bin/python -m pip uninstall --quiet -y whoosh3
-	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check whoosh-reloaded==2.7.5
+	# both distributions install the package `whoosh`: uninstalling whoosh3 from a venv that
+	# already had whoosh-reloaded deletes its files, so reinstall it every time
+	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps whoosh-reloaded==2.7.5
 	.venv-compat/bin/pytest
 
 # Benchmarks (see bench/RESULTS.md). EVAL and CORPUS point at the data, never committed.
