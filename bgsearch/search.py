@@ -510,7 +510,13 @@ class Searcher:
 
         Band keys find the candidates (usually none); only then are the texts compared.
         """
-        keys = (stored.get(ix.COPIES) or "").split()
+        # a key only this article holds finds nothing: most articles have no copy, and a
+        # term's count is far cheaper to read than its postings
+        keys = [
+            key
+            for key in (stored.get(ix.COPIES) or "").split()
+            if self._searcher.doc_frequency(ix.COPIES, key) > 1
+        ]
         if not keys:
             return {}
         query = wq.Or([wq.Term(ix.COPIES, key) for key in keys])
