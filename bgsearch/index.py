@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
 
 # Bump when the schema or the analysis changes so that old indexes no longer match queries.
-FORMAT = 6
+FORMAT = 7
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})

@@ -381,7 +381,8 @@ def decode_typing(words: list[str]) -> list[str] | None:
 
 
 PAIR_JOINER = "_"  # never inside a term: tokens exclude "_"
-# Neighbouring syllables across one of these are not a multi-syllable word.
+# Neighbouring syllables across one of these and a space are not a multi-syllable word; with
+# no space ("4.000", "TP.HCM", "3,5") the punctuation is inside one.
 _BREAK = re.compile(r"[.!?;:\n\u2026]")
 
 
@@ -412,7 +413,8 @@ def analyze(text: str) -> Analysis:
     folded = [f for _, f in forms]
     pairs = []
     for i in range(len(tokens) - 1):
-        if _BREAK.search(text, tokens[i].end, tokens[i + 1].start):
+        gap = text[tokens[i].end : tokens[i + 1].start]
+        if _BREAK.search(gap) and any(c.isspace() for c in gap):
             continue
         pairs.append(pair(folded[i], folded[i + 1]))
     return Analysis(exact, folded, pairs)

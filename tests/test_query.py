@@ -169,6 +169,22 @@ def test_quoted_phrase_matches_only_side_by_side(tmp_path: Path) -> None:
     assert run.ids == ["together.txt", "folded.txt"]  # exact phrase above folded phrase
 
 
+def test_quoted_numbers_and_abbreviations_are_found_as_written(tmp_path: Path) -> None:
+    # "4.000" and "TP.HCM" are one word each: the dot with no space is no sentence end
+    write_articles(
+        tmp_path / "docs",
+        {
+            "money.txt": "Tin\nTP.HCM chi 4.000 tỷ đồng cho đường vành đai.",
+            "end.txt": "Tin\nThành phố có 4. 000 người tham gia.",
+        },
+    )
+    assert bgsearch("index", "docs").exit_code == 0
+    assert bgsearch("query", '"4.000 tỷ"', "--json").ids == ["money.txt"]
+    assert bgsearch("query", '"TP.HCM"', "--json").ids == ["money.txt"]
+    assert bgsearch("query", '"tp hcm"', "--json").ids == ["money.txt"]
+    assert bgsearch("query", '"4 000"', "--json").ids == ["money.txt"]
+
+
 def test_people_output_shows_title_path_score_and_snippet(seed_index: Path) -> None:
     run = bgsearch("query", "tuần tra chung", "-n", "1", "--index", str(seed_index))
     assert run.exit_code == 0

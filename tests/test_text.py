@@ -118,6 +118,10 @@ def test_pairs_are_folded_neighbours_within_a_sentence() -> None:
     assert analyze("Tuần tra, biên giới. Covid 19").pairs == [
         "tuan_tra", "tra_bien", "bien_gioi", "covid_19",
     ]  # fmt: skip
+    # punctuation with no space is inside a number or an abbreviation, not a sentence end
+    assert analyze("TP.HCM chi 4.000 tỷ.Hết\nMới").pairs == [
+        "tp_hcm", "hcm_chi", "chi_4", "4_000", "000_ty", "ty_het",
+    ]  # fmt: skip
 
 
 # --- tone placement ----------------------------------------------------------------------------
