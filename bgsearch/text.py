@@ -382,7 +382,7 @@ def decode_typing(words: list[str]) -> list[str] | None:
 
 PAIR_JOINER = "_"  # never inside a term: tokens exclude "_"
 # Neighbouring syllables across one of these and a space are not a multi-syllable word; with
-# no space ("4.000", "TP.HCM", "3,5") the punctuation is inside one.
+# no space ("4.000", "TP.HCM") the punctuation is inside one.
 _BREAK = re.compile(r"[.!?;:\n\u2026]")
 
 
