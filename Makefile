@@ -50,12 +50,12 @@ test-slow: $(DEV_STAMP)
 	$(BIN)/pytest -m slow
 
 # The same suite on whoosh-reloaded 2.7.5, in its own venv: proves we use only the 2.7 API.
+# Both distributions install the package `whoosh`: uninstalling whoosh3 from a venv that
+# already had whoosh-reloaded deletes its files, so whoosh-reloaded is reinstalled each run.
 test-compat:
 	$(PYTHON) -m venv .venv-compat
 	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	.venv-compat/bin/python -m pip uninstall --quiet -y whoosh3
-	# both distributions install the package `whoosh`: uninstalling whoosh3 from a venv that
-	# already had whoosh-reloaded deletes its files, so reinstall it every time
 	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps whoosh-reloaded==2.7.5
 	.venv-compat/bin/pytest
 
@@ -75,8 +75,7 @@ bench-relevance: $(BENCH_STAMP)
 # CORPUS_DIR: the unpacked corpus (tar -xzf ../shared/corpus/vi-news-38k.tar.gz -C /tmp).
 CORPUS_DIR ?= /tmp/vi-news-38k
 SIZES ?= 1000,5000,20000,all
-bench-speed: $(BENCH_STAMP)
-	$(BYTECODE)
+bench-speed: $(BENCH_STAMP)  # bench/speed.py compiles bgsearch itself before measuring
 	$(BIN)/python bench/speed.py $(CORPUS_DIR) --sizes $(SIZES)
 
 clean:
