@@ -13,7 +13,7 @@ import random
 import time
 from pathlib import Path
 
-from bgsearch import search
+from bgsearch import similar
 from bgsearch.search import Filters, Searcher
 
 
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="the unpacked corpus folder")
     parser.add_argument("index", type=Path, help="its index (bgsearch index CORPUS --index I)")
     parser.add_argument("--sample", type=int, default=80)
-    parser.add_argument("--terms", default=str(search.SIMILAR_TERMS), help="e.g. 12,15,20")
+    parser.add_argument("--terms", default=str(similar.SIMILAR_TERMS), help="e.g. 12,15,20")
     args = parser.parse_args()
     with Searcher(args.index) as searcher:
         dantri = sorted(p.name for p in args.corpus.glob("unc-news_*.txt"))
@@ -34,7 +34,7 @@ def main() -> None:
         print("| terms | same section @10 | ms per article |")
         print("|---|---|---|")
         for terms in (int(t) for t in args.terms.split(",")):
-            search.SIMILAR_TERMS = terms
+            similar.SIMILAR_TERMS = terms
             same = shown = 0
             start = time.perf_counter()
             for doc_id in sample:

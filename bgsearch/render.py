@@ -60,6 +60,7 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "title_highlights": [list(span) for span in hit.title_highlights],
         "suggestion": hit.suggestion,
         "copies": list(hit.copies),
+        "missing": list(hit.missing),
     }
 
 
@@ -212,6 +213,8 @@ def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None
         if hit.copies:
             many = "copies" if len(hit.copies) > 1 else "copy"
             meta.append(f"  +{len(hit.copies)} {many}", style="magenta")
+        if hit.missing:
+            meta.append(f"  missing: {', '.join(hit.missing)}", style="dim")
         title = _styled(hit.title, hit.title_highlights, "bold", "bold yellow")
         _hanging(console, f"{hit.rank}.", title, indent)
         _hanging(console, "", meta, indent)

@@ -28,6 +28,7 @@ __all__ = [
     "analyze",
     "canonical_tone",
     "decode_typing",
+    "edit_distance",
     "exact_form",
     "fold",
     "folded_form",
@@ -418,3 +419,17 @@ def analyze(text: str) -> Analysis:
             continue
         pairs.append(pair(folded[i], folded[i + 1]))
     return Analysis(exact, folded, pairs)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: the fewest one-letter insertions, deletions and substitutions
+    that turn ``a`` into ``b``."""
+    previous = list(range(len(b) + 1))
+    for i, left in enumerate(a, start=1):
+        current = [i]
+        for j, right in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right))
+            )
+        previous = current
+    return previous[-1]

@@ -143,28 +143,3 @@ def test_similar_to_a_missing_article_says_so() -> None:
     assert run.exit_code == 1
     assert run.stdout == ""
     assert run.stderr.strip().endswith("no article with id 'nope.txt' in index")
-
-
-@pytest.mark.usefixtures("docs")
-def test_collapsing_searches_again_only_while_more_matches_may_exist(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Each search costs as much as the first: with fewer stories than asked for, one
-    # search that comes back short is the end (a second one found nothing, at full cost).
-    from whoosh.searching import Searcher as WhooshSearcher
-
-    searches = []
-    search = WhooshSearcher.search
-
-    def counted(self: WhooshSearcher, *args: Any, **kwargs: Any) -> Any:
-        searches.append(kwargs.get("limit"))
-        return search(self, *args, **kwargs)
-
-    monkeypatch.setattr(WhooshSearcher, "search", counted)
-    found = hits("query", "song phương")
-    assert [(h["id"], h["copies"]) for h in found] == [
-        ("bienphong/a.txt", ["caobang/c.txt", "hagiang/b.txt"])
-    ]
-    # the tiers of a two-word query (see search.py), each once: 10 asked, 3 found in the
-    # first tier; before, all three ran again for the 9 stories still missing
-    assert searches == [10, 7, 7]

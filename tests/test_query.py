@@ -78,7 +78,7 @@ def test_json_record_is_the_documented_contract(seed_index: Path) -> None:
     (record,) = run.records
     assert list(record) == [
         "type", "query", "rank", "id", "path", "title", "date", "source", "url", "score",
-        "snippet", "highlights", "title_highlights", "suggestion", "copies",
+        "snippet", "highlights", "title_highlights", "suggestion", "copies", "missing",
     ]  # fmt: skip
     assert record["query"] == "tuần tra chung"
     assert record["rank"] == 1

@@ -1,0 +1,138 @@
+"""What ranking reads from a Whoosh index: postings, document frequencies and field lengths.
+
+bgsearch scores documents itself (see :mod:`bgsearch.retrieval`) instead of through Whoosh's
+collector, which re-optimises its matcher every 10 matches and then drops optional clauses,
+so that the top N changed with N. This module is the only one that reads postings, segment by
+segment, through the Whoosh 2.7 reader API (``leaf_readers``, ``postings``, ``doc_frequency``,
+``doc_field_length``). Two reads take a faster path where the codec allows it, with the plain
+API as the fallback: a term's postings a block at a time, and a field's lengths in one read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import accumulate, repeat
+from typing import Any
+
+from whoosh.util.numeric import byte_to_length
+
+__all__ = ["IndexReader"]
+
+# A field's length byte decoded, for all 256 values (Whoosh stores lengths in one byte).
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+class IndexReader:
+    """Postings and statistics of an open Whoosh searcher, in global document numbers."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+        reader = searcher.reader()
+        self._leaves: list[tuple[Any, int]] = (
+            [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
+        )
+        self.doc_count: int = max(1, searcher.doc_count())
+        self.doc_count_all: int = reader.doc_count_all()
+        self._lengths: dict[str, list[int]] = {}
+        self._averages: dict[str, float] = {}
+        self._deleted: frozenset[int] | None = None
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """How many documents hold ``text`` in ``field``."""
+        return int(self._searcher.doc_frequency(field, text))
+
+    def postings(self, field: str, text: str) -> dict[int, float]:
+        """Document number -> term frequency for every document holding ``text`` in ``field``
+        (deleted documents included: callers leave them out with :meth:`deleted`)."""
+        found: dict[int, float] = {}
+        for leaf, offset in self._leaves:
+            if (field, text) not in leaf:
+                continue
+            for ids, weights in _blocks(leaf.postings(field, text)):
+                if offset:
+                    found.update(zip((i + offset for i in ids), weights, strict=True))
+                else:
+                    found.update(zip(ids, weights, strict=True))
+        return found
+
+    def terms_from(self, field: str, prefix: str) -> list[str]:
+        """The terms of ``field`` that start with ``prefix``, in order (each once)."""
+        found = {_text(t) for leaf, _ in self._leaves for t in leaf.expand_prefix(field, prefix)}
+        return sorted(found)
+
+    def lengths(self, field: str) -> list[int]:
+        """The length of ``field`` in every document, by document number (read once)."""
+        if field not in self._lengths:
+            self._lengths[field] = [
+                n for leaf, _ in self._leaves for n in _leaf_lengths(leaf, field)
+            ]
+        return self._lengths[field]
+
+    def average_length(self, field: str) -> float:
+        if field not in self._averages:
+            total = self._searcher.reader().field_length(field)
+            self._averages[field] = max(1.0, total / self.doc_count)
+        return self._averages[field]
+
+    def deleted(self) -> frozenset[int]:
+        """Documents deleted but not yet merged away: their postings are still on disk."""
+        if self._deleted is None:
+            gone: set[int] = set()
+            for leaf, offset in self._leaves:
+                if leaf.has_deletions():
+                    count = leaf.doc_count_all()
+                    gone.update(d + offset for d in range(count) if leaf.is_deleted(d))
+            self._deleted = frozenset(gone)
+        return self._deleted
+
+
+def _blocks(matcher: Any) -> Iterator[tuple[Any, Any]]:
+    """A term's postings as (ids, weights) sequences: a block at a time where the codec
+    stores whole blocks (Whoosh's W3 format, in both 2.7 and whoosh3: a block holds its
+    delta-coded ids and its weights, None for all 1.0 or one number for all), else one by
+    one through the matcher API."""
+    if all(hasattr(matcher, a) for a in ("_read_data", "_next_block", "_blocklength")):
+        while matcher.is_active():
+            matcher._read_data()
+            deltas, weights = matcher._data[0], matcher._data[1]
+            ids = list(accumulate(deltas)) if not matcher._byteids else deltas
+            if weights is None or isinstance(weights, float):
+                weights = repeat(1.0 if weights is None else weights, len(ids))
+            yield ids, weights
+            matcher._next_block()
+        return
+    ids, found = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        found.append(matcher.weight())
+        matcher.next()
+    yield ids, found
+
+
+def _leaf_lengths(leaf: Any, field: str) -> list[int]:
+    count = leaf.doc_count_all()
+    column = getattr(leaf, "_cached_reader", None)
+    reader = column(*_lengths_column(field)) if column else None
+    raw = _raw_bytes(reader, count)
+    if raw is not None:
+        return [_LENGTH_OF_BYTE[b] for b in raw]
+    return [leaf.doc_field_length(d, field) or 0 for d in range(count)]
+
+
+def _lengths_column(field: str) -> tuple[str, Any]:
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    return _lenfield(field), LENGTHS_COLUMN
+
+
+def _raw_bytes(reader: Any, count: int) -> bytes | None:
+    """A one-byte numeric column's values in one read, padded with its default (0)."""
+    if reader is None or getattr(reader, "_fixedlen", None) != 1:
+        return None
+    stored = min(count, int(reader._count))
+    raw = bytes(reader._dbfile.get(reader._basepos, stored)) if stored else b""
+    return raw + bytes(count - stored)
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -1,0 +1,370 @@
+"""Run a plan against the index: find every document holding any query word and score it.
+
+Every matching document is scored by :func:`bgsearch.ranking.combine` and the list is sorted
+once, so the top N is exact and the same whatever N. The features come from postings read
+whole (:mod:`bgsearch.postings`); a three-syllable phrase is the one thing Whoosh matches for
+us (positions), and its documents are then scored like any other.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+
+from whoosh import query as wq
+
+from bgsearch import index as ix
+from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
+from bgsearch.postings import IndexReader
+from bgsearch.querylang import FUZZY, PREFIX, WORD
+from bgsearch.ranking import RANKING, Ranking, score
+from bgsearch.text import PAIR_JOINER, edit_distance
+
+__all__ = ["Retrieval", "Scored"]
+
+Scores = dict[int, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A matching document, its score, and the query groups it lacks (by index)."""
+
+    docnum: int
+    score: float
+    missing: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    folded: str
+    exact: str
+    pairs: str
+    boost: float
+
+
+@dataclass(slots=True)
+class _Found:
+    """What one group scores in each document."""
+
+    folded: Scores  # BM25F of the folded forms (documents holding the group in any spelling)
+    exact: Scores  # BM25F of the exact forms of its accented syllables
+    exactly: set[int] | None  # documents holding every accented syllable as typed; None: none
+    idf: float
+
+
+class Retrieval:
+    """Scores documents for plans, on one open index."""
+
+    def __init__(self, searcher: object, ranking: Ranking = RANKING) -> None:
+        self._searcher = searcher
+        self._reader = IndexReader(searcher)
+        self._ranking = ranking
+        title = _Place(ix.TITLE_FOLDED, ix.TITLE_EXACT, ix.TITLE_PAIRS, ranking.title_boost)
+        body = _Place(ix.BODY_FOLDED, ix.BODY_EXACT, ix.BODY_PAIRS, 1.0)
+        self._places = {False: (title, body), True: (title,)}
+        self._norms: dict[str, list[float]] = {}
+        self._words: dict[str, bool] = {}
+
+    @property
+    def reader(self) -> IndexReader:
+        return self._reader
+
+    # --- the ranked list -------------------------------------------------------------------
+
+    def rank(
+        self, plan: Plan, allowed: set[int] | None = None, first: int = 10
+    ) -> Iterator[Scored]:
+        """Every document holding any scored group of ``plan`` (within ``allowed``, none of
+        the excluded), best first: score, then document number. ``first`` is how many the
+        caller expects to read; reading on past it costs one sort of the rest."""
+        ranking = self._ranking
+        groups = self._scored_groups(plan)
+        found = {i: self._find(plan.groups[i]) for i in groups}
+        size = self._reader.doc_count_all
+        relevance = [0.0] * size
+        held = [0.0] * size  # the IDF-weighted coverage units each document holds
+        total = 0.0
+        for f in found.values():
+            _add(relevance, f.folded, 1.0)
+            _add(relevance, f.exact, ranking.exact_weight)
+            _add_each(
+                held, f.folded, f.idf if f.exactly is None else f.idf * ranking.lookalike_credit
+            )
+            if f.exactly:
+                _add_each(held, f.exactly, f.idf * (1 - ranking.lookalike_credit))
+            total += f.idf
+        for _, term in plan.neighbours:
+            side_by_side = self._bm25f(term, kind="pairs")
+            _add(relevance, side_by_side, ranking.pair_weight)
+            if self.is_word(term):
+                idf = self._idf(len(side_by_side))
+                _add_each(held, side_by_side, idf)
+                total += idf
+        candidates = set().union(*(f.folded for f in found.values())) if found else set()
+        candidates -= self._excluded(plan) | self._reader.deleted()
+        if allowed is not None:
+            candidates &= allowed
+        power = ranking.coverage_power_long if plan.long_question else ranking.coverage_power
+        share = 1.0 / (total or 1.0)
+        scored = [(score(relevance[d], held[d] * share, power), d) for d in candidates]
+
+        def listed(items: Iterable[tuple[float, int]]) -> Iterator[Scored]:
+            for s, d in items:
+                yield Scored(d, s, tuple(i for i, f in found.items() if d not in f.folded))
+
+        top = heapq.nsmallest(first, scored, key=_best_first)
+        yield from listed(top)
+        if len(top) < len(scored):
+            yield from listed(sorted(scored, key=_best_first)[len(top) :])
+
+    def matching(self, plan: Plan) -> set[int]:
+        """The documents a filter or date order lists: holding every group of a short query
+        with its multi-syllable words side by side; any group of a long question."""
+        groups = self._scored_groups(plan)
+        sets = [set(self._find(plan.groups[i]).folded) for i in groups]
+        if not sets:
+            return set()
+        if plan.long_question:
+            docs = set().union(*sets)
+        else:
+            docs = set.intersection(*sets)
+            for _, term in plan.neighbours:
+                if self.is_word(term):
+                    docs &= set(self._bm25f(term, kind="pairs"))
+        return docs - self._excluded(plan) - self._reader.deleted()
+
+    def weighted(self, terms: Iterable[tuple[str, str, float]], hidden: set[int]) -> list[Scored]:
+        """Documents ranked by a weighted sum of body BM25 scores of (field, term, weight)."""
+        total: Scores = {}
+        for field, term, weight in terms:
+            for d, s in self._bm25(((field, 1.0),), term).items():
+                total[d] = total.get(d, 0.0) + weight * s
+        gone = hidden | self._reader.deleted()
+        scored = [Scored(d, s) for d, s in total.items() if d not in gone]
+        scored.sort(key=lambda s: (-s.score, s.docnum))
+        return scored
+
+    # --- groups ----------------------------------------------------------------------------
+
+    def _scored_groups(self, plan: Plan) -> list[int]:
+        """The groups scored: all but, in a long question, the words most documents hold
+        (unless the question has no other word that any document holds)."""
+        every = list(range(len(plan.groups)))
+        if not plan.long_question:
+            return every
+        limit = self._ranking.common_word_share * self._reader.doc_count
+        frequency = {
+            i: self._reader.doc_frequency(ix.BODY_FOLDED, word)
+            for i in every
+            if (word := plan.groups[i].single_word) is not None
+        }
+        kept = [i for i in every if frequency.get(i, 0) <= limit]
+        if not any(frequency.get(i, 1) for i in kept):
+            return every
+        return kept
+
+    def _find(self, group: GroupPlan) -> _Found:
+        folded: Scores = {}
+        exact: Scores = {}
+        exactly: set[int] | None = set() if group.accented else None
+        for alternative in group.alternatives:
+            places = self._places[alternative.title_only]
+            scores = self._folded(alternative, places)
+            folded = _merged(folded, scores)
+            if alternative.exact and exactly is not None:
+                bonus, held = self._exact(alternative, places, scores)
+                exact = _merged(exact, bonus)
+                exactly |= held
+        return _Found(folded, exact, exactly, self._idf(len(folded)))
+
+    def _folded(self, alternative: Alternative, places: tuple[_Place, ...]) -> Scores:
+        kind, terms = alternative.kind, alternative.folded
+        if kind in (PREFIX, FUZZY):
+            return self._expansion(alternative, places)
+        if kind == PHRASE:
+            return self._phrase(terms, places)
+        fields = [(p.pairs if kind == PAIR else p.folded, p.boost) for p in places]
+        return self._bm25(fields, terms[0])
+
+    def _exact(
+        self, alternative: Alternative, places: tuple[_Place, ...], where: Scores
+    ) -> tuple[Scores, set[int]]:
+        """The exact-accent BM25F of an alternative's accented syllables (their mean), in
+        the documents where the alternative is found, and the documents holding them all."""
+        fields = [(p.exact, p.boost) for p in places]
+        per_syllable = [self._bm25(fields, e) for e in alternative.exact]
+        if alternative.kind == WORD:  # an exact match is a folded match: no need to check
+            (only,) = per_syllable
+            return only, set(only)
+        held = set(where).intersection(*per_syllable)
+        share = 1.0 / len(per_syllable)
+        bonus: Scores = {}
+        for scores in per_syllable:
+            for d, s in scores.items():
+                if d in where:
+                    bonus[d] = bonus.get(d, 0.0) + share * s
+        return bonus, held
+
+    def _phrase(self, syllables: tuple[str, ...], places: tuple[_Place, ...]) -> Scores:
+        """Three or more syllables in order: Whoosh's phrase match (positions) finds the
+        documents; the rarest of the phrase's pairs stands in for how often it occurs."""
+        terms = [a + PAIR_JOINER + b for a, b in pairwise(syllables)]
+        total: Scores = {}
+        fields = []
+        for place in places:
+            docs = set(self._searcher.docs_for_query(wq.Phrase(place.folded, list(syllables))))  # type: ignore[attr-defined]
+            if docs:
+                fields.append((place, docs))
+        if not fields:
+            return total
+        tfs = []
+        for place, docs in fields:
+            counts = [self._reader.postings(place.pairs, t) for t in terms]
+            tfs.append(
+                ({d: min(c.get(d, 1.0) for c in counts) for d in docs}, place.boost, place.folded)
+            )
+        return self._bm25_from(tfs)
+
+    def _expansion(self, alternative: Alternative, places: tuple[_Place, ...]) -> Scores:
+        """A prefix or typo-tolerant word: each term it reaches scores its BM25F times how
+        close it is to what was typed; a document counts its best term."""
+        best: Scores = {}
+        for term, closeness in self.expansions(alternative):
+            scores = self._bm25([(p.folded, p.boost) for p in places], term)
+            best = _merged(best, {d: s * closeness for d, s in scores.items()})
+        return best
+
+    def expansions(self, alternative: Alternative) -> list[tuple[str, float]]:
+        """The folded terms a prefix or fuzzy word reaches, most frequent first (at most
+        ``max_expansions``), each with its closeness to the stem (1.0 the stem itself)."""
+        stem = alternative.folded[0]
+        reader = self._reader
+        if alternative.kind == PREFIX:
+            terms = {
+                t for f in (ix.TITLE_FOLDED, ix.BODY_FOLDED) for t in reader.terms_from(f, stem)
+            }
+        else:
+            whoosh_reader = self._searcher.reader()  # type: ignore[attr-defined]
+            terms = set()
+            for field in (ix.TITLE_FOLDED, ix.BODY_FOLDED):
+                fuzzy = wq.FuzzyTerm(field, stem, maxdist=alternative.distance, prefixlength=1)
+                terms.update(
+                    t.decode("utf-8") if isinstance(t, bytes) else t
+                    for t in fuzzy._btexts(whoosh_reader)
+                )
+        frequent = sorted(terms, key=lambda t: (-reader.doc_frequency(ix.BODY_FOLDED, t), t))[
+            : self._ranking.max_expansions
+        ]
+        if alternative.kind == PREFIX:
+            return [(t, len(stem) / len(t)) for t in frequent]
+        return [(t, 1.0 / (1 + edit_distance(stem, t))) for t in frequent]
+
+    def _excluded(self, plan: Plan) -> set[int]:
+        gone: set[int] = set()
+        for alternative in plan.excluded:
+            places = self._places[alternative.title_only]
+            if alternative.kind == "word" and alternative.exact:
+                for place in places:
+                    gone.update(self._reader.postings(place.exact, alternative.exact[0]))
+            else:
+                gone.update(self._folded(alternative, places))
+        return gone
+
+    def is_word(self, folded_pair: str) -> bool:
+        """Whether two neighbouring syllables ("bien_gioi") usually stand together: one word."""
+        if folded_pair not in self._words:
+            left, _, right = folded_pair.partition(PAIR_JOINER)
+            reader = self._reader
+            together = reader.doc_frequency(ix.BODY_PAIRS, folded_pair)
+            alone = min(
+                reader.doc_frequency(ix.BODY_FOLDED, left),
+                reader.doc_frequency(ix.BODY_FOLDED, right),
+            )
+            share = self._ranking.word_pair_share
+            self._words[folded_pair] = together > 0 and together >= share * alone
+        return self._words[folded_pair]
+
+    # --- BM25F -----------------------------------------------------------------------------
+
+    def _bm25f(self, term: str, kind: str) -> Scores:
+        places = self._places[False]
+        fields = [(p.pairs if kind == "pairs" else p.folded, p.boost) for p in places]
+        return self._bm25(fields, term)
+
+    def _bm25(self, fields: Iterable[tuple[str, float]], term: str) -> Scores:
+        """BM25F of ``term`` over (field, boost): the fields' length-normalised frequencies
+        added, then saturated once; IDF from the documents holding it in any of them."""
+        tfs = []
+        for field, boost in fields:
+            postings = self._reader.postings(field, term)
+            if postings:
+                tfs.append((postings, boost, field))
+        return self._bm25_from(tfs)
+
+    def _bm25_from(self, tfs: list[tuple[dict[int, float], float, str]]) -> Scores:
+        """BM25 in each field (IDF from the documents holding the term in any of them),
+        weighted by the field's boost and added up, as Whoosh's BM25F does: a title match
+        keeps its weight however often the body repeats the word."""
+        if not tfs:
+            return {}
+        k1 = self._ranking.k1
+        held = len(set().union(*(t[0] for t in tfs))) if len(tfs) > 1 else len(tfs[0][0])
+        idf = self._idf(held) * (k1 + 1)
+        total: Scores = {}
+        for postings, boost, field in sorted(tfs, key=lambda t: -len(t[0])):
+            lengths = self._norm(field)
+            scale = idf * boost
+            scores = {d: scale * tf / (tf + lengths[d]) for d, tf in postings.items()}
+            total = _added(total, scores)
+        return total
+
+    def _idf(self, df: int) -> float:
+        n = self._reader.doc_count
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _norm(self, field: str) -> list[float]:
+        """k1 times BM25's length normalisation of ``field`` in every document (pair and exact
+        fields share their folded field's lengths: one term per syllable)."""
+        base = field.replace("_pairs", "_folded").replace("_exact", "_folded")
+        if base not in self._norms:
+            b = self._ranking.b
+            average = self._reader.average_length(base)
+            k1 = self._ranking.k1
+            self._norms[base] = [k1 * (1 - b + b * n / average) for n in self._reader.lengths(base)]
+        return self._norms[base]
+
+
+def _best_first(item: tuple[float, int]) -> tuple[float, int]:
+    return -item[0], item[1]
+
+
+def _add(into: list[float], scores: Scores, weight: float) -> None:
+    for d, s in scores.items():
+        into[d] += weight * s
+
+
+def _add_each(into: list[float], docs: Iterable[int], amount: float) -> None:
+    for d in docs:
+        into[d] += amount
+
+
+def _added(into: Scores, scores: Scores) -> Scores:
+    if not into:
+        return scores
+    for d, s in scores.items():
+        into[d] = into.get(d, 0.0) + s
+    return into
+
+
+def _merged(into: Scores, scores: Scores) -> Scores:
+    """Two alternatives' scores: each document's better one."""
+    if not into:
+        return scores
+    merged = dict(into)
+    for d, s in scores.items():
+        if s > merged.get(d, 0.0):
+            merged[d] = s
+    return merged

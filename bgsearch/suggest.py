@@ -1,0 +1,83 @@
+""" "Did you mean": a query as the user most likely meant it, from this index's own spellings.
+
+Words typed in Telex or VNI without an input method are decoded ("tuaanf" -> "tuần").
+Otherwise a query typed without any accent is respelled as this index spells it: words side by
+side as the articles holding them together spell them most often, a lone word as its most
+frequent form. A query typed with accents is respelled only where no article spells a word as
+typed ("tuần tră"). The query's syntax stays as typed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import islice, pairwise
+from typing import Any
+
+from whoosh import query as wq
+
+from bgsearch import index as ix
+from bgsearch.snippets import spellings
+from bgsearch.text import accent_variants, decode_typing, exact_form, folded_form, pair, tokenize
+
+__all__ = ["suggest"]
+
+CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
+
+
+def suggest(searcher: Any, text: str) -> str | None:
+    """``text`` as the user most likely meant it, or None; ``searcher`` is Whoosh's."""
+    tokens = tokenize(text)
+    if not tokens:
+        return None
+    words = [t.text for t in tokens]
+    decoded = decode_typing(words)
+    if decoded is None:
+        # A query typed with accents means its plain words are meant plain ("tuần tra
+        # chung": chung has the level tone), and its accented words as typed, unless no
+        # article spells them so ("tuần tră"): only those are respelled.
+        wrong = [exact_form(w) != folded_form(w) and _unseen(searcher, w) for w in words]
+        if not any(wrong) and not all(exact_form(w) == folded_form(w) for w in words):
+            return None
+        context = _in_context(searcher, words) if len(words) > 1 else None
+        likely = context or [_likely(searcher, w) for w in words]
+        decoded = [
+            m if w or not any(wrong) else t for t, m, w in zip(words, likely, wrong, strict=True)
+        ]
+    suggestion = text
+    for token, word in reversed(list(zip(tokens, decoded, strict=True))):
+        if word.lower() != token.text.lower():
+            suggestion = suggestion[: token.start] + word + suggestion[token.end :]
+    return suggestion if suggestion != text else None
+
+
+def _in_context(searcher: Any, words: list[str]) -> list[str] | None:
+    """How articles that hold these unaccented words side by side spell them most often.
+
+    Reads a few articles found by the words' folded pairs: the most frequent spelling of a
+    rare word alone is often another word (kich: kích, not kịch), while "tuan tra" side by
+    side is "tuần tra" nearly everywhere.
+    """
+    folded = [folded_form(w) for w in words]
+    pairs = [wq.Term(ix.BODY_PAIRS, pair(a, b)) for a, b in pairwise(folded)]
+    counts: Counter[tuple[str, ...]] = Counter()
+    for docnum in islice(searcher.docs_for_query(wq.And(pairs)), CONTEXT_DOCS):
+        counts += spellings(searcher.stored_fields(docnum)[ix.BODY], folded)
+    if not counts:
+        return None
+    return list(counts.most_common(1)[0][0])
+
+
+def _unseen(searcher: Any, word: str) -> bool:
+    """Whether no article spells ``word`` (accents and all) as typed."""
+    exact = exact_form(word)
+    return not any(searcher.doc_frequency(f, exact) for f in ix.EXACT_FIELDS)
+
+
+def _likely(searcher: Any, word: str) -> str:
+    """The spelling of an unaccented word most frequent in the index, or the word."""
+    best, best_count = word, 0
+    for variant in accent_variants(folded_form(word)):
+        count = sum(searcher.doc_frequency(f, variant) for f in ix.EXACT_FIELDS)
+        if count > best_count:
+            best, best_count = variant, count
+    return word if best == word.lower() else best

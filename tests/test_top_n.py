@@ -1,0 +1,183 @@
+"""The true top N and one scoring model: what ``-n`` shows is the start of one ranked list."""
+
+from __future__ import annotations
+
+import random
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import bgsearch, write_articles
+
+WORDS = [
+    "giá",
+    "vàng",
+    "hôm",
+    "nay",
+    "tăng",
+    "giảm",
+    "thị",
+    "trường",
+    "trong",
+    "nước",
+    "thế",
+    "giới",
+    "nhà",
+    "đầu",
+    "tư",
+    "mua",
+    "bán",
+    "ra",
+    "đồng",
+    "lượng",
+    "công",
+    "an",
+    "xã",
+    "tuần",
+    "tra",
+    "biên",
+    "giới",
+    "đồn",
+    "biên",
+    "phòng",
+    "người",
+    "dân",
+    "chúng",
+    "chung",
+    "tay",
+]
+
+
+def _article(rng: random.Random, number: int) -> str:
+    """A title and a body of random length, drawn from a small vocabulary, so that many
+    articles hold the query words, at many frequencies, lengths and spellings."""
+    title = " ".join(rng.choices(WORDS, k=rng.randint(3, 9)))
+    body = " ".join(rng.choices(WORDS, k=rng.randint(20, 400)))
+    if number % 7 == 0:
+        body += " giá vàng hôm nay" * rng.randint(1, 6)  # the words side by side, now and then
+    return f"{title.capitalize()}\n{body}."
+
+
+@pytest.fixture
+def crowded(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    write_articles(tmp_path / "docs", {f"{i:03}.txt": _article(rng, i) for i in range(300)})
+    assert bgsearch("index", "docs").exit_code == 0
+
+
+def _records(*args: str) -> list[dict[str, object]]:
+    run = bgsearch("query", "--json", "--all", *args)
+    assert run.exit_code in (0, 1), run.stderr
+    return [r for r in run.records if r["type"] == "hit"]
+
+
+@pytest.mark.usefixtures("crowded")
+@pytest.mark.parametrize(
+    "query",
+    ["giá vàng", "gia vang", "vàng", "công an xã", "chúng", "tuần tra biên giới đồn"],
+)
+def test_the_first_n_hits_do_not_depend_on_n(query: str) -> None:
+    longest = [(r["id"], r["score"]) for r in _records("-n", "200", query)]
+    assert len(longest) >= 50
+    for n in (1, 3, 10, 25, 50):
+        assert [(r["id"], r["score"]) for r in _records("-n", str(n), query)] == longest[:n]
+
+
+QUERIES = {
+    "short": "giá vàng",
+    "unaccented": "gia vang hom nay",
+    "long question": "hôm nay giá vàng trong nước và thế giới tăng hay giảm hả các bạn",
+    "phrase": '"giá vàng hôm"',
+    "or": "vàng OR chúng",
+    "prefix": "bi*",
+    "fuzzy": "vàng~2",
+    "excluded": "giá -chúng",
+    "title": "title:vàng",
+}
+
+
+@pytest.mark.usefixtures("crowded")
+@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+def test_score_never_increases_down_the_list(query: str) -> None:
+    scores = [float(str(r["score"])) for r in _records("-n", "100", query)]
+    assert len(scores) >= 5
+    assert all(a >= b for a, b in pairwise(scores)), scores
+
+
+def _index(tmp_path: Path, articles: dict[str, str]) -> None:
+    write_articles(tmp_path / "docs", articles)
+    assert bgsearch("index", "docs").exit_code == 0
+
+
+FILLER = (
+    "Các đơn vị phối hợp với chính quyền địa phương thực hiện nhiệm vụ được giao "
+    "theo kế hoạch của cấp trên và báo cáo kết quả đúng thời hạn quy định. "
+)
+
+
+def test_a_long_questions_best_answer_need_not_hold_every_word(tmp_path: Path) -> None:
+    # the answer holds two of the three rare words, often; the others all three, once each,
+    # among hundreds of words
+    articles = {
+        "answer.txt": "Hỏi đáp\nBệnh cường giáp và thuốc kháng giáp: người bệnh cường giáp "
+        "dùng thuốc kháng giáp cần theo dõi, cường giáp ổn định mới dùng tiếp. " + FILLER,
+    }
+    for i in range(12):
+        articles[f"once-{i:02}.txt"] = (
+            f"Tin {i}\n{FILLER * 4}cường {FILLER * 3}giáp {FILLER * 2}xạ {FILLER * 4}"
+        )
+    _index(tmp_path, articles)
+    question = "người bị cường giáp đang dùng thuốc kháng giáp có cần điều trị xạ trị không"
+    run = bgsearch("query", "--json", question)
+    assert run.ids[0] == "answer.txt"
+    assert not {"cường", "giáp", "thuốc"} & set(run.records[0]["missing"])
+
+
+def test_an_accented_query_trusts_its_accents(tmp_path: Path) -> None:
+    # only one article holds both words as typed; the others hold look-alikes ("thành" for
+    # "thảnh", "dùng" for "đúng"), many times, or one word in their title
+    articles = {"exact.txt": f"Tin\n{FILLER}thong thả thảnh thơi, đúng giờ. thảnh đúng thảnh. "}
+    for i in range(8):
+        articles[f"lookalike-{i}.txt"] = f"Thành phố đúng hẹn {i}\nthành dùng thanh dung " * 3
+    articles["title.txt"] = "Thảnh thơi cuối tuần\nNgười dân đi chơi, dùng bữa. " + FILLER
+    _index(tmp_path, articles)
+    assert bgsearch("query", "--json", "thảnh đúng").ids[0] == "exact.txt"
+
+
+def test_missing_words_are_named(tmp_path: Path) -> None:
+    _index(tmp_path, {"a.txt": "Tin\nGiá vàng tăng.", "b.txt": "Tin\nXyzzy giá."})
+    run = bgsearch("query", "--json", "xyzzy vàng")
+    assert [(r["id"], r["missing"]) for r in run.records] == [
+        ("b.txt", ["vàng"]),
+        ("a.txt", ["xyzzy"]),
+    ] or [(r["id"], r["missing"]) for r in run.records] == [
+        ("a.txt", ["xyzzy"]),
+        ("b.txt", ["vàng"]),
+    ]
+    shown = bgsearch("query", "xyzzy vàng")
+    assert "missing: xyzzy" in shown.stdout
+    assert "missing: vàng" in shown.stdout
+
+
+def test_expansions_rank_the_closest_words_first(tmp_path: Path) -> None:
+    _index(
+        tmp_path,
+        {"bien.txt": "Tin\nbiên giới", "bieng.txt": "Tin\nlười biếng", "vao.txt": "Tin\nvà vào"},
+    )
+    assert bgsearch("query", "--json", "biên*").ids == ["bien.txt", "bieng.txt"]
+    assert bgsearch("query", "--json", "vàng~2").ids == ["vao.txt"]
+
+
+def test_date_order_keeps_multi_syllable_words_together(tmp_path: Path) -> None:
+    _index(
+        tmp_path,
+        {
+            "word.txt": "Giá vàng\nNgày 02/01/2021\nGiá vàng tăng.",
+            "apart.txt": "Thời cơ vàng\nNgày 03/01/2021\nGiá trị lớn. Thời cơ vàng.",
+            **{f"gia-vang-{i}.txt": f"Tin {i}\nNgày 0{i}/02/2020\ngiá vàng" for i in range(1, 4)},
+        },
+    )
+    ids = bgsearch("query", "--json", "--sort", "-date", "giá vàng").ids
+    assert "apart.txt" not in ids
+    assert ids[0] == "word.txt"
