@@ -29,9 +29,10 @@ typed with and without accents); ``bench/fit_ranking.py`` searches the values on
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["RANKING", "Ranking", "score"]
+__all__ = ["RANKING", "Ranking", "ranked_scores"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +46,15 @@ class Ranking:
     title_boost: float = 2.0
     # Weight of the exact-accent BM25F of accented words, beside the folded one.
     exact_weight: float = 1.0
+    exact_weight_long: float = 0.3
     # Weight of the BM25F of neighbouring words side by side.
     pair_weight: float = 1.0
     # A neighbouring pair is a multi-syllable word when it stands together in at least this
     # share of the documents holding its rarer syllable ("công an", "biên giới").
     word_pair_share: float = 0.55
     # How much coverage counts: short queries and long questions.
-    coverage_power: float = 3.0
-    coverage_power_long: float = 1.0
+    coverage_power: float = 4.0
+    coverage_power_long: float = 0.5
     # What a look-alike (folded-only) match of a word typed with accents counts in coverage.
     lookalike_credit: float = 0.3
     # A query of this many groups or more is a long question.
@@ -67,7 +69,12 @@ class Ranking:
 RANKING = Ranking()
 
 
-def score(relevance: float, coverage: float, power: float) -> float:
-    """A document's score: its relevance (folded + exact_weight * exact + pair_weight *
-    pairs, added up by retrieval) times its coverage to the power for the query's length."""
-    return float(relevance * coverage**power)
+def ranked_scores(
+    relevance: list[float], held: list[float], total: float, power: float, docs: Iterable[int]
+) -> list[tuple[float, int]]:
+    """(-score, document) of each of ``docs``: its relevance (folded + exact_weight * exact +
+    pair_weight * pairs, added up by retrieval) times its coverage (``held / total``) to the
+    power for the query's length. Negated, so that sorting puts the best first and ties in
+    document order."""
+    share = 1.0 / (total or 1.0)
+    return [(-relevance[d] * (held[d] * share) ** power, d) for d in docs]

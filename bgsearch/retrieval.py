@@ -20,7 +20,7 @@ from bgsearch import index as ix
 from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
 from bgsearch.postings import IndexReader
 from bgsearch.querylang import FUZZY, PREFIX, WORD
-from bgsearch.ranking import RANKING, Ranking, score
+from bgsearch.ranking import RANKING, Ranking, ranked_scores
 from bgsearch.text import PAIR_JOINER, edit_distance
 
 __all__ = ["Retrieval", "Scored"]
@@ -87,9 +87,11 @@ class Retrieval:
         relevance = [0.0] * size
         held = [0.0] * size  # the IDF-weighted coverage units each document holds
         total = 0.0
+        long = plan.long_question
+        exact_weight = ranking.exact_weight_long if long else ranking.exact_weight
         for f in found.values():
             _add(relevance, f.folded, 1.0)
-            _add(relevance, f.exact, ranking.exact_weight)
+            _add(relevance, f.exact, exact_weight)
             _add_each(
                 held, f.folded, f.idf if f.exactly is None else f.idf * ranking.lookalike_credit
             )
@@ -107,18 +109,17 @@ class Retrieval:
         candidates -= self._excluded(plan) | self._reader.deleted()
         if allowed is not None:
             candidates &= allowed
-        power = ranking.coverage_power_long if plan.long_question else ranking.coverage_power
-        share = 1.0 / (total or 1.0)
-        scored = [(score(relevance[d], held[d] * share, power), d) for d in candidates]
+        power = ranking.coverage_power_long if long else ranking.coverage_power
+        scored = ranked_scores(relevance, held, total, power, candidates)
 
         def listed(items: Iterable[tuple[float, int]]) -> Iterator[Scored]:
             for s, d in items:
-                yield Scored(d, s, tuple(i for i, f in found.items() if d not in f.folded))
+                yield Scored(d, -s, tuple(i for i, f in found.items() if d not in f.folded))
 
-        top = heapq.nsmallest(first, scored, key=_best_first)
+        top = heapq.nsmallest(first, scored)
         yield from listed(top)
         if len(top) < len(scored):
-            yield from listed(sorted(scored, key=_best_first)[len(top) :])
+            yield from listed(sorted(scored)[len(top) :])
 
     def matching(self, plan: Plan) -> set[int]:
         """The documents a filter or date order lists: holding every group of a short query
@@ -335,10 +336,6 @@ class Retrieval:
             k1 = self._ranking.k1
             self._norms[base] = [k1 * (1 - b + b * n / average) for n in self._reader.lengths(base)]
         return self._norms[base]
-
-
-def _best_first(item: tuple[float, int]) -> tuple[float, int]:
-    return -item[0], item[1]
 
 
 def _add(into: list[float], scores: Scores, weight: float) -> None:
