@@ -44,3 +44,10 @@ class IndexDamagedError(BgsearchError):
 
 class NothingToIndexError(BgsearchError):
     """The given paths held no file that could be indexed."""
+
+
+def rebuild_hint(index_dir: object) -> str:
+    """The command that rebuilds an index, named right: from the articles, into the index."""
+    return (
+        f"rebuild it from its articles with 'bgsearch index --rebuild ARTICLES --index {index_dir}'"
+    )

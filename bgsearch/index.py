@@ -29,6 +29,8 @@ from bgsearch.errors import (
     IndexLockedError,
     IndexMissingError,
     NotAnIndexError,
+    NothingToIndexError,
+    rebuild_hint,
 )
 from bgsearch.manifest import Entry, Manifest, file_hash
 from bgsearch.text import analyze
@@ -133,7 +135,7 @@ def open_index(index_dir: Path) -> Any:
     except Exception as error:  # Whoosh raises many types for a damaged index
         raise IndexIncompatibleError(
             f"the index at {index_dir} cannot be read ({type(error).__name__}); "
-            f"rebuild it with 'bgsearch index --rebuild DIR'"
+            + rebuild_hint(index_dir)
         ) from error
 
 
@@ -145,8 +147,7 @@ def _check_format(marker: Path) -> None:
     if found != FORMAT:
         raise IndexIncompatibleError(
             f"the index at {marker.parent} was made by another version of bgsearch "
-            f"(format {found}, this version reads {FORMAT}); "
-            f"rebuild it with 'bgsearch index --rebuild DIR'"
+            f"(format {found}, this version reads {FORMAT}); " + rebuild_hint(marker.parent)
         )
 
 
@@ -174,6 +175,25 @@ def _prepare(index_dir: Path, rebuild: bool) -> tuple[Any, bool]:
     ix = index.create_in(str(index_dir), _schema())
     marker.write_text(json.dumps({"format": FORMAT}) + "\n", encoding="utf-8")
     return ix, True
+
+
+def _check_sources(paths: Sequence[Path], index_dir: Path, rebuild: bool) -> None:
+    """Refuse, before anything is written, the index itself as a source, and sources that do
+    not exist when that would lose articles: all of them, or any for a rebuild (which keeps
+    only what it reads). A run that adds to the index only skips a missing one."""
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing and (rebuild or len(missing) == len(paths)):
+        raise NothingToIndexError(
+            f"no such file or folder: {', '.join(missing)}; {index_dir} is unchanged"
+        )
+    home = index_dir.resolve()
+    for path in paths:
+        where = path.resolve()
+        if where == home or home in where.parents:
+            raise NothingToIndexError(
+                f"{path} is the index itself; give the folder of articles: "
+                f"bgsearch index ARTICLES --index {index_dir}"
+            )
 
 
 def build_index(
@@ -210,7 +230,15 @@ def build_index(
 
     started = now()
     progress = progress or Progress()
+    _check_sources(paths, index_dir, rebuild)
     sources, skipped = discover(paths, exclude=index_dir, follow_links=follow_links)
+    if rebuild and not sources:
+        # a rebuild replaces the index whole: from nothing, it would only empty it
+        raise NothingToIndexError(
+            "nothing to index in "
+            + ", ".join(str(p) for p in paths)
+            + f"; {index_dir} is unchanged"
+        )
     # A folder emptied since the last run must still lose its documents.
     roots = {s.root for s in sources} | {str(p.resolve()) for p in paths if p.is_dir()}
     if not sources and not (rebuild or (index_dir / MARKER).is_file()):

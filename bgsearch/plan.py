@@ -68,9 +68,15 @@ class Plan:
     long_question: bool
 
 
-def make_plan(parsed: ParsedQuery, long_from: int) -> Plan:
-    """The plan for ``parsed``; a query of ``long_from`` groups or more is a long question."""
-    groups = tuple(_group(g) for g in parsed.groups)
+def make_plan(parsed: ParsedQuery, long_from: int, plain_is_exact: bool = True) -> Plan:
+    """The plan for ``parsed``; a query of ``long_from`` groups or more is a long question.
+
+    With ``plain_is_exact``, a query typed with accents means its plain words plain
+    ("tuần tra chung": ``chung``, not ``chúng``), so they score their exact form too.
+    """
+    accented = any(term_forms(s)[0] != term_forms(s)[1] for s in parsed.syllables)
+    plain = plain_is_exact and accented
+    groups = tuple(_group(g, plain) for g in parsed.groups)
     neighbours = tuple(
         (i, pair(left, right))
         for i, (left, right) in enumerate(pairwise(g.single_word for g in groups))
@@ -80,9 +86,9 @@ def make_plan(parsed: ParsedQuery, long_from: int) -> Plan:
     return Plan(groups, neighbours, excluded, len(groups) >= long_from)
 
 
-def _group(group: Group) -> GroupPlan:
+def _group(group: Group, plain_is_exact: bool) -> GroupPlan:
     text = " OR ".join(_typed(u) for u in group.alternatives)
-    return GroupPlan(text, tuple(_alternative(u) for u in group.alternatives))
+    return GroupPlan(text, tuple(_alternative(u, plain_is_exact) for u in group.alternatives))
 
 
 def _typed(unit: Unit) -> str:
@@ -96,10 +102,10 @@ def _typed(unit: Unit) -> str:
     return f"title:{words}" if unit.field == TITLE else words
 
 
-def _alternative(unit: Unit, excluding: bool = False) -> Alternative:
+def _alternative(unit: Unit, plain_is_exact: bool = False, excluding: bool = False) -> Alternative:
     forms = [term_forms(s) for s in unit.syllables]
     folded = tuple(f for _, f in forms)
-    exact = tuple(e for e, f in forms if e != f)
+    exact = tuple(e for e, f in forms if e != f or (plain_is_exact and e.isalpha()))
     title_only = unit.field == TITLE
     if unit.kind != WORD:
         return Alternative(unit.kind, folded[:1], (), title_only, unit.distance)

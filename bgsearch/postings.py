@@ -18,6 +18,7 @@ from whoosh.util.numeric import byte_to_length
 
 __all__ = ["IndexReader"]
 
+RECENT_TERMS = 32
 # A field's length byte decoded, for all 256 values (Whoosh stores lengths in one byte).
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
@@ -36,6 +37,7 @@ class IndexReader:
         self._lengths: dict[str, list[int]] = {}
         self._averages: dict[str, float] = {}
         self._deleted: frozenset[int] | None = None
+        self._recent: dict[tuple[str, str], dict[int, float]] = {}
 
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents hold ``text`` in ``field``."""
@@ -43,7 +45,16 @@ class IndexReader:
 
     def postings(self, field: str, text: str) -> dict[int, float]:
         """Document number -> term frequency for every document holding ``text`` in ``field``
-        (deleted documents included: callers leave them out with :meth:`deleted`)."""
+        (deleted documents included: callers leave them out with :meth:`deleted`). The last
+        few terms read are kept: a query reads some twice."""
+        key = (field, text)
+        if key not in self._recent:
+            if len(self._recent) >= RECENT_TERMS:
+                del self._recent[next(iter(self._recent))]
+            self._recent[key] = self._read(field, text)
+        return self._recent[key]
+
+    def _read(self, field: str, text: str) -> dict[int, float]:
         found: dict[int, float] = {}
         for leaf, offset in self._leaves:
             if (field, text) not in leaf:

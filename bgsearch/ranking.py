@@ -44,17 +44,28 @@ class Ranking:
     b: float = 0.75
     # A title is short and chosen by an editor: a match there says more than one in the body.
     title_boost: float = 2.0
+    # ... and a title match also scores its own BM25, times this.
+    title_weight: float = 0.0
+    # A title holding the query's words (IDF-weighted share, squared) multiplies the score
+    # by up to 1 + this.
+    title_coverage_boost: float = 1.0
+    title_coverage_power: float = 16.0
     # Weight of the exact-accent BM25F of accented words, beside the folded one.
     exact_weight: float = 1.0
     exact_weight_long: float = 0.3
+    # A word typed without accents: weight of the BM25F of the accented spelling a document
+    # holds, with that spelling's own IDF (0: off).
+    variant_weight: float = 0.5
+    # A query typed with accents means its plain words plain: they score their exact form.
+    plain_is_exact: bool = True
     # Weight of the BM25F of neighbouring words side by side.
     pair_weight: float = 1.0
     # A neighbouring pair is a multi-syllable word when it stands together in at least this
     # share of the documents holding its rarer syllable ("công an", "biên giới").
     word_pair_share: float = 0.55
     # How much coverage counts: short queries and long questions.
-    coverage_power: float = 4.0
-    coverage_power_long: float = 0.5
+    coverage_power: float = 6.0
+    coverage_power_long: float = 0.0
     # What a look-alike (folded-only) match of a word typed with accents counts in coverage.
     lookalike_credit: float = 0.3
     # A query of this many groups or more is a long question.
@@ -70,11 +81,23 @@ RANKING = Ranking()
 
 
 def ranked_scores(
-    relevance: list[float], held: list[float], total: float, power: float, docs: Iterable[int]
+    docs: Iterable[int],
+    relevance: list[float],
+    held: list[float],
+    titled: list[float],
+    *,
+    total: float,
+    power: float,
+    ranking: Ranking,
 ) -> list[tuple[float, int]]:
     """(-score, document) of each of ``docs``: its relevance (folded + exact_weight * exact +
     pair_weight * pairs, added up by retrieval) times its coverage (``held / total``) to the
-    power for the query's length. Negated, so that sorting puts the best first and ties in
-    document order."""
+    power for the query's length, times 1 + title_coverage_boost * (titled / total) **
+    title_coverage_power.
+    Negated, so that sorting puts the best first and ties in document order."""
     share = 1.0 / (total or 1.0)
-    return [(-relevance[d] * (held[d] * share) ** power, d) for d in docs]
+    boost, steep = ranking.title_coverage_boost, ranking.title_coverage_power
+    return [
+        (-relevance[d] * (held[d] * share) ** power * (1 + boost * (titled[d] * share) ** steep), d)
+        for d in docs
+    ]

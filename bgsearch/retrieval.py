@@ -21,7 +21,7 @@ from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
 from bgsearch.postings import IndexReader
 from bgsearch.querylang import FUZZY, PREFIX, WORD
 from bgsearch.ranking import RANKING, Ranking, ranked_scores
-from bgsearch.text import PAIR_JOINER, edit_distance
+from bgsearch.text import PAIR_JOINER, accent_variants, edit_distance
 
 __all__ = ["Retrieval", "Scored"]
 
@@ -53,6 +53,7 @@ class _Found:
     exact: Scores  # BM25F of the exact forms of its accented syllables
     exactly: set[int] | None  # documents holding every accented syllable as typed; None: none
     idf: float
+    titled: set[int]  # documents holding the group in their title
 
 
 class Retrieval:
@@ -86,6 +87,7 @@ class Retrieval:
         size = self._reader.doc_count_all
         relevance = [0.0] * size
         held = [0.0] * size  # the IDF-weighted coverage units each document holds
+        titled = [0.0] * size  # ... and of the groups, those in its title
         total = 0.0
         long = plan.long_question
         exact_weight = ranking.exact_weight_long if long else ranking.exact_weight
@@ -97,6 +99,7 @@ class Retrieval:
             )
             if f.exactly:
                 _add_each(held, f.exactly, f.idf * (1 - ranking.lookalike_credit))
+            _add_each(titled, f.titled, f.idf)
             total += f.idf
         for _, term in plan.neighbours:
             side_by_side = self._bm25f(term, kind="pairs")
@@ -110,7 +113,9 @@ class Retrieval:
         if allowed is not None:
             candidates &= allowed
         power = ranking.coverage_power_long if long else ranking.coverage_power
-        scored = ranked_scores(relevance, held, total, power, candidates)
+        scored = ranked_scores(
+            candidates, relevance, held, titled, total=total, power=power, ranking=ranking
+        )
 
         def listed(items: Iterable[tuple[float, int]]) -> Iterator[Scored]:
             for s, d in items:
@@ -179,7 +184,41 @@ class Retrieval:
                 bonus, held = self._exact(alternative, places, scores)
                 exact = _merged(exact, bonus)
                 exactly |= held
-        return _Found(folded, exact, exactly, self._idf(len(folded)))
+            elif (
+                alternative.kind == WORD and not alternative.exact and self._ranking.variant_weight
+            ):
+                exact = _merged(exact, self._variants(alternative.folded[0], places))
+        titled = set().union(*(self._titled(a) for a in group.alternatives))
+        return _Found(folded, exact, exactly, self._idf(len(folded)), titled)
+
+    def _titled(self, alternative: Alternative) -> set[int]:
+        """The documents holding an alternative (any spelling) in their title."""
+        kind, terms = alternative.kind, alternative.folded
+        if kind == WORD:
+            return set(self._reader.postings(ix.TITLE_FOLDED, terms[0]))
+        if kind == PAIR:
+            return set(self._reader.postings(ix.TITLE_PAIRS, terms[0]))
+        if kind == PHRASE:
+            phrase = wq.Phrase(ix.TITLE_FOLDED, list(terms))
+            return set(self._searcher.docs_for_query(phrase))  # type: ignore[attr-defined]
+        return set()
+
+    def _variants(self, folded: str, places: tuple[_Place, ...]) -> Scores:
+        """A word typed without accents, in each document the BM25F of the accented spelling
+        it holds, with that spelling's own IDF (times ``variant_weight``): a document holding
+        a rare word that folds to the query's ("kịch") says more than one holding a common
+        one ("kích")."""
+        weight = self._ranking.variant_weight
+        fields = [(p.exact, p.boost) for p in places]
+        best: Scores = {}
+        for variant in accent_variants(folded):
+            if variant == folded or not any(
+                self._reader.doc_frequency(f, variant) for f in (ix.BODY_EXACT, ix.TITLE_EXACT)
+            ):
+                continue
+            scores = self._bm25(fields, variant)
+            best = _merged(best, {d: weight * s for d, s in scores.items()})
+        return best
 
     def _folded(self, alternative: Alternative, places: tuple[_Place, ...]) -> Scores:
         kind, terms = alternative.kind, alternative.folded
@@ -306,20 +345,32 @@ class Retrieval:
         return self._bm25_from(tfs)
 
     def _bm25_from(self, tfs: list[tuple[dict[int, float], float, str]]) -> Scores:
-        """BM25 in each field (IDF from the documents holding the term in any of them),
-        weighted by the field's boost and added up, as Whoosh's BM25F does: a title match
-        keeps its weight however often the body repeats the word."""
+        """BM25F: the fields' length-normalised frequencies, weighted by their boosts, added
+        and saturated once (IDF from the documents holding the term in any of them); plus,
+        for a title, ``title_weight`` times its own BM25, so that a title match keeps its
+        weight however often the body repeats the word."""
         if not tfs:
             return {}
-        k1 = self._ranking.k1
+        ranking = self._ranking
+        k1 = ranking.k1
         held = len(set().union(*(t[0] for t in tfs))) if len(tfs) > 1 else len(tfs[0][0])
         idf = self._idf(held) * (k1 + 1)
-        total: Scores = {}
-        for postings, boost, field in sorted(tfs, key=lambda t: -len(t[0])):
-            lengths = self._norm(field)
-            scale = idf * boost
-            scores = {d: scale * tf / (tf + lengths[d]) for d, tf in postings.items()}
-            total = _added(total, scores)
+        tfs = sorted(tfs, key=lambda t: -len(t[0]))
+        normalised: Scores = {}
+        for postings, boost, field in tfs:
+            lengths = self._norm(field)  # k1 * (1 - b + b * length / average)
+            scale = boost * k1
+            normalised = _added(
+                normalised, {d: scale * tf / lengths[d] for d, tf in postings.items()}
+            )
+        total = {d: idf * x / (k1 + x) for d, x in normalised.items()}
+        if ranking.title_weight:
+            for postings, _, field in tfs:
+                if field.startswith("title_"):
+                    lengths = self._norm(field)
+                    scale = idf * ranking.title_weight
+                    title = {d: scale * tf / (tf + lengths[d]) for d, tf in postings.items()}
+                    total = _added(total, title)
         return total
 
     def _idf(self, df: int) -> float:

@@ -25,10 +25,10 @@ from whoosh import reading as whoosh_reading
 
 from bgsearch import index as ix
 from bgsearch.copies import COPY_SIMILARITY, shingles, similarity
-from bgsearch.errors import IndexDamagedError
+from bgsearch.errors import IndexDamagedError, rebuild_hint
 from bgsearch.facets import FACETS, NO_SOURCE, UNDATED, bucket_counts, column_values, source_key
 from bgsearch.plan import Plan, make_plan
-from bgsearch.querylang import WORD, parse
+from bgsearch.querylang import WORD, ParsedQuery, parse
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.retrieval import Retrieval, Scored
 from bgsearch.similar import spelled, telling_terms
@@ -165,7 +165,7 @@ class Searcher:
         parsed = parse(text)
         if parsed.is_empty or limit < 1:
             return []
-        plan = make_plan(parsed, self._ranking.long_from)
+        plan = self._plan(parsed)
         with self._reading():
             allowed = self._allowed(filters, dated=sort != "relevance")
             if allowed is not _ALL and not allowed:
@@ -198,7 +198,9 @@ class Searcher:
                 docs = set(range(self._retrieval.reader.doc_count_all))
                 docs -= self._retrieval.reader.deleted()
             else:
-                docs = self._retrieval.matching(make_plan(parsed, self._ranking.long_from))
+                docs = self._retrieval.matching(
+                    make_plan(parsed, self._ranking.long_from, self._ranking.plain_is_exact)
+                )
             if allowed is not _ALL:
                 docs &= allowed
             column = ix.SOURCE if facet == "source" else ix.DATE
@@ -288,6 +290,10 @@ class Searcher:
                 )
             ]
 
+    def _plan(self, parsed: ParsedQuery) -> Plan:
+        ranking = self._ranking
+        return make_plan(parsed, ranking.long_from, ranking.plain_is_exact)
+
     # --- errors ----------------------------------------------------------------------------
 
     @contextmanager
@@ -306,7 +312,7 @@ class Searcher:
     def _damaged(self, error: Exception) -> IndexDamagedError:
         return IndexDamagedError(
             f"the index at {self._dir} is damaged ({type(error).__name__}: {error}); "
-            "rebuild it with 'bgsearch index --rebuild DIR'"
+            + rebuild_hint(self._dir)
         )
 
     # --- filters and date order ------------------------------------------------------------

@@ -123,7 +123,10 @@ def test_index_made_by_another_format_asks_for_rebuild(tmp_path: Path) -> None:
     (tmp_path / "index" / "bgsearch.json").write_text('{"format": 0}\n', encoding="utf-8")
     run = bgsearch("query", "tuần tra")
     assert run.exit_code == 2
-    assert "rebuild it with 'bgsearch index --rebuild DIR'" in run.stderr
+    assert (
+        "rebuild it from its articles with 'bgsearch index --rebuild ARTICLES --index index'"
+        in run.stderr
+    )
     assert bgsearch("index", str(SEEDS), "--rebuild").exit_code == 0
     assert bgsearch("query", "tuần tra").exit_code == 0
 
@@ -246,7 +249,7 @@ def test_a_damaged_index_is_one_clear_error(tmp_path: Path) -> None:
     run = bgsearch("query", "tuần tra")
     assert run.exit_code == 2
     assert run.stderr.startswith("bgsearch: error: the index at index is damaged (")
-    assert run.stderr.endswith("rebuild it with 'bgsearch index --rebuild DIR'\n")
+    assert run.stderr.endswith("'bgsearch index --rebuild ARTICLES --index index'\n")
     assert run.stderr.count("\n") == 1
     assert bgsearch("index", "seeds", "--rebuild").exit_code == 0
     assert bgsearch("query", "tuần tra").exit_code == 0
@@ -258,3 +261,32 @@ def test_the_cli_commits_as_often_as_the_core_by_default() -> None:
 
     shown = " ".join(bgsearch("index", "--help").stdout.split())
     assert f"[default: {COMMIT_EVERY};" in shown
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("nonexistent-typo", "no such file or folder: nonexistent-typo; IX is unchanged"),
+        ("IX", "IX is the index itself; give the folder of articles"),
+        ("empty", "nothing to index in empty; IX is unchanged"),
+    ],
+)
+def test_a_rebuild_from_nothing_leaves_the_index_as_it_was(
+    tmp_path: Path, source: str, message: str
+) -> None:
+    assert bgsearch("index", str(SEEDS), "--index", "IX").exit_code == 0
+    (tmp_path / "empty").mkdir()
+    before = sorted(p.name for p in (tmp_path / "IX").iterdir())
+    run = bgsearch("index", "--rebuild", source, "--index", "IX")
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"bgsearch: error: {message}")
+    assert run.stderr.count("\n") == 1
+    assert sorted(p.name for p in (tmp_path / "IX").iterdir()) == before
+    assert len(bgsearch("query", "--json", "--index", "IX", "biên giới").records) == 5
+
+
+def test_a_missing_folder_among_others_loses_nothing_on_a_rebuild(tmp_path: Path) -> None:
+    assert bgsearch("index", str(SEEDS), "--index", "IX").exit_code == 0
+    run = bgsearch("index", "--rebuild", str(SEEDS), "seeds-typo", "--index", "IX")
+    assert run.exit_code == 2
+    assert "no such file or folder: seeds-typo" in run.stderr
