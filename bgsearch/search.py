@@ -128,8 +128,9 @@ class Searcher:
         self._dir = index_dir
         self._index = ix.open_index(index_dir)
         self._ranking = ranking
-        self._searcher = self._index.searcher()
-        self._retrieval = Retrieval(self._searcher, ranking)
+        with self._reading():  # opening reads the term files, which may be damaged
+            self._searcher = self._index.searcher()
+            self._retrieval = Retrieval(self._searcher, ranking)
         self._shingle_cache: dict[int, frozenset[int]] = {}
 
     def __enter__(self) -> Searcher:

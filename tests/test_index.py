@@ -240,10 +240,11 @@ def test_a_lock_left_by_a_killed_process_is_no_lock(tmp_path: Path) -> None:
 # Whoosh leaves a file handle open when it meets a corrupt postings block; a CLI run ends
 # right after the error, so the handle goes with the process.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_a_damaged_index_is_one_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damaged", ["*.pst", "*.trm"])
+def test_a_damaged_index_is_one_clear_error(tmp_path: Path, damaged: str) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     assert bgsearch("index", "seeds").exit_code == 0
-    for postings in Path("index").glob("*.pst"):
+    for postings in Path("index").glob(damaged):
         data = postings.read_bytes()
         postings.write_bytes(data[: len(data) // 3])
     run = bgsearch("query", "tuần tra")
