@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import threading
 import time
@@ -23,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 from whoosh import fields, index, writing
 from whoosh.analysis import SpaceSeparatedTokenizer
 
+from bgsearch import safeload
 from bgsearch.copies import band_keys, shingles
 from bgsearch.errors import (
+    IndexDamagedError,
     IndexIncompatibleError,
     IndexLockedError,
     IndexMissingError,
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
     from bgsearch.documents import Document, Skip, Source
 
 __all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
+
+safeload.install()  # before any index is opened: reading one never runs code from it
 
 # Bump when the schema or the analysis changes so that old indexes no longer match queries.
 FORMAT = 7
@@ -127,11 +132,21 @@ class Progress:
 def open_index(index_dir: Path) -> Any:
     """Open an existing bgsearch index for reading, or say why not."""
     marker = index_dir / MARKER
-    if not marker.is_file() or not index.exists_in(str(index_dir)):
+    if not marker.is_file() or not _opened(index_dir, index.exists_in):
         raise IndexMissingError(f"no index at {index_dir} (run 'bgsearch index DIR' first)")
     _check_format(marker)
+    return _opened(index_dir, index.open_dir)
+
+
+def _opened(index_dir: Path, how: Callable[[str], Any]) -> Any:
+    """Whoosh's ``how`` on the folder; a damaged or crafted table of contents (a pickle the
+    allowlist refuses, see safeload.py) or any other failure, as one clear error."""
     try:
-        return index.open_dir(str(index_dir))
+        return how(str(index_dir))
+    except pickle.UnpicklingError as error:
+        raise IndexDamagedError(
+            f"the index at {index_dir} is damaged ({error}); " + rebuild_hint(index_dir)
+        ) from error
     except Exception as error:  # Whoosh raises many types for a damaged index
         raise IndexIncompatibleError(
             f"the index at {index_dir} cannot be read ({type(error).__name__}); "
@@ -157,11 +172,11 @@ def _prepare(index_dir: Path, rebuild: bool) -> tuple[Any, bool]:
     if marker.is_file():
         if not rebuild:
             _check_format(marker)
-            return index.open_dir(str(index_dir)), False
+            return _opened(index_dir, index.open_dir), False
         try:
             _check_format(marker)
-            return index.open_dir(str(index_dir)), True
-        except (IndexIncompatibleError, index.EmptyIndexError):
+            return _opened(index_dir, index.open_dir), True
+        except (IndexDamagedError, IndexIncompatibleError, index.EmptyIndexError):
             pass  # an old format: start a new one in its place
     elif index_dir.exists():
         if not index_dir.is_dir():
