@@ -57,6 +57,7 @@ test-compat:
 	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	.venv-compat/bin/python -m pip uninstall --quiet -y whoosh3
 	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps whoosh-reloaded==2.7.5
+	.venv-compat/bin/python -m pip install --quiet --disable-pip-version-check cached-property==2.0.1
 	.venv-compat/bin/pytest
 
 # Benchmarks (see bench/RESULTS.md). EVAL and CORPUS point at the data, never committed.

@@ -77,7 +77,11 @@ IndexDir = Annotated[
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Write JSON Lines to stdout.")]
-Limit = Annotated[int, typer.Option("-n", "--limit", min=1, help="Hits (per query).")]
+# A bound no reader reaches by hand that keeps memory and time in check (every hit is read).
+MAX_LIMIT = 500
+Limit = Annotated[
+    int, typer.Option("-n", "--limit", min=1, max=MAX_LIMIT, help="Hits (per query).")
+]
 DocId = Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")]
 Since = Annotated[
     str | None,
@@ -294,6 +298,8 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
                     text, limit, filters=filters, sort=sort, collapse=not every_copy
                 )
                 found_any = found_any or bool(hits)
+                for note in searcher.notes:
+                    sys.stderr.write(f"{PROG}: note: {note}\n")
                 buckets = searcher.facets(text, facet, filters) if facet else None
                 suggestion = hits[0].suggestion if hits else searcher.suggest(text)
                 if as_json:

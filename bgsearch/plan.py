@@ -76,7 +76,7 @@ def make_plan(parsed: ParsedQuery, long_from: int, plain_is_exact: bool = True) 
     """
     accented = any(term_forms(s)[0] != term_forms(s)[1] for s in parsed.syllables)
     plain = plain_is_exact and accented
-    groups = tuple(_group(g, plain) for g in parsed.groups)
+    groups = tuple(dict.fromkeys(_group(g, plain) for g in parsed.groups))  # each once
     neighbours = tuple(
         (i, pair(left, right))
         for i, (left, right) in enumerate(pairwise(g.single_word for g in groups))

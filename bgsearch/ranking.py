@@ -96,8 +96,13 @@ class Ranking:
     # In long questions, words found in more than this share of documents are not scored on
     # their own (their pairs still are): they cost the most and weigh the least.
     common_word_share: float = 0.10
-    # Prefix and typo-tolerant words: at most this many of the most frequent terms they reach.
-    max_expansions: int = 64
+    # Bounds on the worst queries (issue "trust": under about 2 s on the 38,093 articles).
+    # Prefix and typo-tolerant words: the most frequent terms they reach, at most this many
+    # and this many postings in all ("th*" reaches 1,000+ words and millions of postings).
+    max_expansions: int = 32
+    max_expansion_postings: int = 100_000
+    # A pasted article as a query: its rarest words, at most this many.
+    max_groups: int = 32
 
 
 RANKING = Ranking()

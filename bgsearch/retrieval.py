@@ -68,6 +68,7 @@ class Retrieval:
         self._places = {False: (title, body), True: (title,)}
         self._norms: dict[str, list[float]] = {}
         self._words: dict[str, bool] = {}
+        self.notes: list[str] = []  # what the last ranking left out to stay within bounds
 
     @property
     def reader(self) -> IndexReader:
@@ -82,6 +83,7 @@ class Retrieval:
         the excluded), best first: score, then document number. ``first`` is how many the
         caller expects to read; reading on past it costs one sort of the rest."""
         ranking = self._ranking
+        self.notes = []
         groups = self._scored_groups(plan)
         found = {i: self._find(plan.groups[i]) for i in groups}
         size = self._reader.doc_count_all
@@ -169,7 +171,19 @@ class Retrieval:
         }
         kept = [i for i in every if frequency.get(i, 0) <= limit]
         if not any(frequency.get(i, 1) for i in kept):
-            return every
+            kept = every
+        most = self._ranking.max_groups
+        if len(kept) > most:
+            # the most informative: the rarest words any article holds (phrases and
+            # alternatives first); a word no article holds finds nothing
+            def rarity(i: int) -> tuple[bool, int]:
+                df = frequency.get(i, 0)
+                return i in frequency and df == 0, df
+
+            kept = sorted(sorted(kept, key=rarity)[:most])
+            self.notes.append(
+                f"the query has {len(plan.groups):,} words; searching its {most} rarest"
+            )
         return kept
 
     def _find(self, group: GroupPlan) -> _Found:
@@ -295,9 +309,23 @@ class Retrieval:
                     t.decode("utf-8") if isinstance(t, bytes) else t
                     for t in fuzzy._btexts(whoosh_reader)
                 )
-        frequent = sorted(terms, key=lambda t: (-reader.doc_frequency(ix.BODY_FOLDED, t), t))[
-            : self._ranking.max_expansions
-        ]
+        counted = sorted((-reader.doc_frequency(ix.BODY_FOLDED, t), t) for t in terms)
+        frequent: list[str] = []
+        postings = 0
+        for minus_df, term in counted:
+            if frequent and (
+                len(frequent) == self._ranking.max_expansions
+                or postings - minus_df > self._ranking.max_expansion_postings
+            ):
+                break
+            frequent.append(term)
+            postings -= minus_df
+        if len(frequent) < len(counted):
+            typed = stem + ("*" if alternative.kind == PREFIX else f"~{alternative.distance}")
+            note = f"{typed} reaches {len(counted):,} words; searching the {len(frequent)}"
+            note += " most frequent"
+            if note not in self.notes:
+                self.notes.append(note)
         if alternative.kind == PREFIX:
             return [(t, len(stem) / len(t)) for t in frequent]
         return [(t, 1.0 / (1 + edit_distance(stem, t))) for t in frequent]

@@ -176,13 +176,19 @@ class Searcher:
             else:
                 ranked = self._by_date(plan, allowed, newest_first=sort == "-date")
             found = self._distinct(ranked, limit, allowed, collapse)
+            marks = self._marks(parsed, plan)
             hits = [
-                self._hit(text, rank, match, plan, snippets=snippets, copies=copies)
+                self._hit(text, rank, match, marks, plan, snippets=snippets, copies=copies)
                 for rank, (match, copies) in enumerate(found, start=1)
             ]
             if hits and suggest and (suggestion := self.suggest(text)):
                 hits = [replace(hit, suggestion=suggestion) for hit in hits]
             return hits
+
+    @property
+    def notes(self) -> list[str]:
+        """What the last search left out to stay within its bounds (shown on stderr)."""
+        return list(self._retrieval.notes)
 
     def suggest(self, text: str) -> str | None:
         """ "Did you mean": ``text`` as the user most likely meant it, or None."""
@@ -283,9 +289,11 @@ class Searcher:
                 hidden=own,
             )
             text = spelled(terms, (title, body))
-            plan = make_plan(parse(" ".join(t for t, is_pair, _ in terms if not is_pair)), 99)
+            words = parse(" ".join(t for t, is_pair, _ in terms if not is_pair))
+            plan = make_plan(words, 99)
+            marks = self._marks(words, plan)
             return [
-                self._hit(text, rank, match, plan, snippets=True, copies=copies)
+                self._hit(text, rank, match, marks, plan, snippets=True, copies=copies)
                 for rank, (match, copies) in enumerate(
                     self._distinct(ranked, limit, allowed, collapse), start=1
                 )
@@ -422,28 +430,32 @@ class Searcher:
             for term, _ in self._retrieval.expansions(alternative)[:EXPANSION_HIGHLIGHTS]
         }
 
+    def _marks(self, parsed: ParsedQuery, plan: Plan) -> tuple[set[str], set[str]]:
+        """The folded and exact terms a hit's snippet and title mark: the query's words, and
+        the terms its prefix and typo-tolerant words reached."""
+        forms = [
+            term_forms(s)
+            for g in parsed.groups
+            for u in g.alternatives
+            if u.kind == WORD
+            for s in u.syllables
+        ]
+        folded = {f for _, f in forms} | self._highlighted(plan)
+        return folded, {e for e, f in forms if e != f}
+
     def _hit(
         self,
         text: str,
         rank: int,
         match: Scored,
+        marks: tuple[set[str], set[str]],
         plan: Plan,
         *,
         snippets: bool,
         copies: tuple[str, ...],
     ) -> Hit:
         stored = self._searcher.stored_fields(match.docnum)
-        # expansions are highlighted by the terms they reach
-        plain = parse(text).groups
-        forms = [
-            term_forms(s)
-            for g in plain
-            for u in g.alternatives
-            if u.kind == WORD
-            for s in u.syllables
-        ]
-        folded = {f for _, f in forms} | self._highlighted(plan)
-        exact = {e for e, f in forms if e != f}
+        folded, exact = marks
         snippet = best_passage(stored[ix.BODY], folded, exact) if snippets else Snippet("", ())
         title = highlight_all(stored[ix.TITLE], folded, exact)
         return Hit(

@@ -22,12 +22,13 @@ from bgsearch.text import accent_variants, decode_typing, exact_form, folded_for
 __all__ = ["suggest"]
 
 CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
+MAX_WORDS = 16  # a longer text is a pasted passage, not something mistyped
 
 
 def suggest(searcher: Any, text: str) -> str | None:
     """``text`` as the user most likely meant it, or None; ``searcher`` is Whoosh's."""
     tokens = tokenize(text)
-    if not tokens:
+    if not tokens or len(tokens) > MAX_WORDS:
         return None
     words = [t.text for t in tokens]
     decoded = decode_typing(words)
