@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -111,15 +111,19 @@ def _from_html(source: Source, markup: str) -> Document | Skip:
 
 
 def discover(
-    paths: Sequence[Path], exclude: Path | None = None, follow_links: bool = False
+    paths: Sequence[Path],
+    exclude: Path | None = None,
+    follow_links: bool = False,
+    prefix: Callable[[str], str] = lambda root: "",
 ) -> tuple[list[Source], list[Skip]]:
     """Find the article files under ``paths`` (files or folders, searched recursively).
 
     Hidden files and folders are passed over, as ripgrep does, and so is ``exclude`` (the index
     folder, when it sits inside an indexed tree). Symlinks that lead out of the folder given
     are not followed unless ``follow_links``; symlinked folders are followed only then, each
-    real folder once, so a link loop cannot trap the walk. Returns the sources sorted by id,
-    and the paths that were given but could not be used.
+    real folder once, so a link loop cannot trap the walk. A document's id is its path from
+    the folder given, after ``prefix(resolved folder)``. Returns the sources sorted by id, and
+    the paths that were given but could not be used.
     """
     sources: dict[str, Source] = {}
     skips: list[Skip] = []
@@ -133,7 +137,9 @@ def discover(
         else:
             found = _walk(root, excluded, follow_links)
         resolved = str(root.resolve())
-        for path, doc_id in found:
+        before = prefix(resolved)
+        for path, relative in found:
+            doc_id = before + relative
             if path.suffix.lower() not in SUFFIXES:
                 continue
             if not follow_links and path.is_symlink() and not _inside(path, root):

@@ -246,7 +246,10 @@ def build_index(
     started = now()
     progress = progress or Progress()
     _check_sources(paths, index_dir, rebuild)
-    sources, skipped = discover(paths, exclude=index_dir, follow_links=follow_links)
+    known = Manifest() if rebuild else Manifest.load(index_dir)
+    sources, skipped = discover(
+        paths, exclude=index_dir, follow_links=follow_links, prefix=known.prefix
+    )
     if rebuild and not sources:
         # a rebuild replaces the index whole: from nothing, it would only empty it
         raise NothingToIndexError(
@@ -259,8 +262,9 @@ def build_index(
     if not sources and not (rebuild or (index_dir / MARKER).is_file()):
         return IndexReport(index_dir, 0, skipped, now() - started)
     ix, fresh = _prepare(index_dir, rebuild)
-    before = Manifest() if fresh else Manifest.load(index_dir)
-    after = Manifest(dict(before.entries))
+    before = Manifest(roots=known.roots) if fresh else Manifest.load(index_dir)
+    before.roots.update(known.roots)
+    after = Manifest(dict(before.entries), dict(before.roots))
     pending, unchanged = [], 0
     for source in sources:
         try:

@@ -41,8 +41,15 @@ def file_hash(data: bytes) -> str:
 class Manifest:
     """The files of an index, by file id (their path from the root), and their state."""
 
-    def __init__(self, entries: dict[str, Entry] | None = None) -> None:
+    def __init__(
+        self, entries: dict[str, Entry] | None = None, roots: dict[str, str] | None = None
+    ) -> None:
         self.entries: dict[str, Entry] = entries or {}
+        # each folder (or file) given, resolved -> the prefix of its ids: "" for the first
+        # one an index holds, its name for the others, so that ids never collide
+        self.roots: dict[str, str] = roots if roots is not None else {}
+        for entry in self.entries.values():
+            self.roots.setdefault(entry.root, "")  # manifests before roots: plain ids
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest:
@@ -53,7 +60,8 @@ class Manifest:
                 {
                     file_id: Entry(**(entry | {"docs": tuple(entry.get("docs", ()))}))
                     for file_id, entry in raw["documents"].items()
-                }
+                },
+                dict(raw.get("roots", {})),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
@@ -62,12 +70,31 @@ class Manifest:
         """Write atomically: a reader sees the old manifest or the new one, never half."""
         target = index_dir / NAME
         temporary = target.with_suffix(".tmp")
-        data = {"documents": {k: _compact(v) for k, v in sorted(self.entries.items())}}
+        data = {
+            "roots": dict(sorted(self.roots.items())),
+            "documents": {k: _compact(v) for k, v in sorted(self.entries.items())},
+        }
         with open(temporary, "w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)
+
+    def prefix(self, root: str) -> str:
+        """The prefix of the ids of files under ``root``, chosen once: none for an index's
+        first folder, the folder's name (then name~2, ...) for each folder after it."""
+        if root not in self.roots:
+            taken = set(self.roots.values())
+            if not taken:
+                self.roots[root] = ""
+            else:
+                folder = Path(root)
+                base = (folder.name if not folder.suffix else folder.parent.name) or "root"
+                name, n = f"{base}/", 2
+                while name in taken:
+                    name, n = f"{base}~{n}/", n + 1
+                self.roots[root] = name
+        return self.roots[root]
 
     def unchanged(self, doc_id: str, root: str, stat: os.stat_result) -> bool:
         """True when the file has the size and mtime it had when indexed (no need to read)."""

@@ -129,8 +129,13 @@ class Searcher:
         self._index = ix.open_index(index_dir)
         self._ranking = ranking
         with self._reading():  # opening reads the term files, which may be damaged
-            self._searcher = self._index.searcher()
-            self._retrieval = Retrieval(self._searcher, ranking)
+            self._searcher: Any = self._index.searcher()
+        try:
+            with self._reading():
+                self._retrieval = Retrieval(self._searcher, ranking)
+        except BaseException:
+            self._searcher.close()  # else its open files outlive the error
+            raise
         self._shingle_cache: dict[int, frozenset[int]] = {}
 
     def __enter__(self) -> Searcher:
