@@ -292,6 +292,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         filters = _filters(since, until, source)
         found_any = False
         with Searcher(index) as searcher:
+            _say_if_building(index, searcher.documents)
             batch = query == "-"
             for text in _queries(query):
                 hits = searcher.search(
@@ -408,6 +409,7 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
         from bgsearch.search import Searcher
 
         with Searcher(index) as searcher:
+            _say_if_building(index, searcher.documents)
             stats = searcher.stats()
         if as_json:
             from bgsearch.render import stats_record, write_record
@@ -420,6 +422,24 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
         return ExitStatus.HITS
 
     _run(action)
+
+
+def _say_if_building(index: Path, documents: int) -> None:
+    """A note on stderr while an indexing run writes into ``index``: what a reader sees is
+    its last commit, not yet everything."""
+    import time
+
+    from bgsearch.index import build_under_way
+
+    run = build_under_way(index)
+    if run is None:
+        return
+    minutes = max(0, int((time.time() - float(run.get("started", time.time()))) // 60))
+    files = f" of {int(run['files']):,} files" if "files" in run else ""
+    sys.stderr.write(
+        f"{PROG}: note: an indexing run{files} has been writing into {index} for {minutes} min; "
+        f"this answers from its last commit ({documents:,} articles)\n"
+    )
 
 
 def _no_article(doc_id: str, index: Path) -> ExitStatus:

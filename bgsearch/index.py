@@ -8,6 +8,7 @@ an index unreadable, and each field is tokenized once, not once per form.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pickle
@@ -15,7 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
@@ -41,7 +42,7 @@ from bgsearch.text import analyze
 if TYPE_CHECKING:
     from bgsearch.documents import Document, Skip, Source
 
-__all__ = ["FORMAT", "IndexReport", "build_index", "open_index"]
+__all__ = ["FORMAT", "IndexReport", "build_index", "build_under_way", "open_index"]
 
 safeload.install()  # before any index is opened: reading one never runs code from it
 
@@ -211,6 +212,44 @@ def _check_sources(paths: Sequence[Path], index_dir: Path, rebuild: bool) -> Non
             )
 
 
+BUILDING = "bgsearch.building"
+
+
+@contextmanager
+def _announced(index_dir: Path, files: int, now: float) -> Iterator[None]:
+    """While a run writes, a file in the index that says so, held under an OS lock: readers
+    tell a run under way from a file a killed run left behind by trying the lock."""
+    path = index_dir / BUILDING
+    with open(path, "w", encoding="utf-8") as marker:
+        fcntl.flock(marker, fcntl.LOCK_EX)
+        marker.write(json.dumps({"pid": os.getpid(), "files": files, "started": now}))
+        marker.flush()
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def build_under_way(index_dir: Path) -> dict[str, Any] | None:
+    """What an indexing run now writing into ``index_dir`` announced (pid, files, started:
+    a Unix time), or None when no run is under way."""
+    try:
+        marker = open(index_dir / BUILDING, encoding="utf-8")  # noqa: SIM115 - locked below
+    except OSError:
+        return None
+    with marker:
+        try:
+            fcntl.flock(marker, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                found: dict[str, Any] = json.loads(marker.read())
+            except ValueError:
+                found = {}
+            return found
+        fcntl.flock(marker, fcntl.LOCK_UN)
+    return None  # left by a run that was killed: nothing is under way
+
+
 def build_index(
     paths: Sequence[Path],
     index_dir: Path,
@@ -276,8 +315,9 @@ def build_index(
         pending.append(source)
     run = _Run(ix, index_dir, fresh, parallel=len(pending) >= parallel_from, wait=wait)
     indexed = removed = 0
+    announced = _announced(index_dir, len(pending), time.time()) if pending else nullcontext()
     try:
-        with _quiet_workers():
+        with announced, _quiet_workers():
             progress.start(len(pending))
             for done, source in enumerate(pending, start=1):
                 outcome = _index_one(source, before, after, run, encoding)

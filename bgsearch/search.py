@@ -191,6 +191,11 @@ class Searcher:
             return hits
 
     @property
+    def documents(self) -> int:
+        """How many articles the index holds."""
+        return int(self._searcher.doc_count())
+
+    @property
     def notes(self) -> list[str]:
         """What the last search left out to stay within its bounds (shown on stderr)."""
         return list(self._retrieval.notes)

@@ -315,3 +315,17 @@ def test_two_folders_given_at_once_keep_both_files(tmp_path: Path) -> None:
     run = bgsearch("index", "A", "B")
     assert run.exit_code == 0
     assert sorted(bgsearch("query", "biên giới", "--json").ids) == ["001.txt", "B/001.txt"]
+
+
+def test_a_query_during_a_build_says_it_answers_from_the_last_commit(tmp_path: Path) -> None:
+    from bgsearch.index import BUILDING, _announced
+
+    assert bgsearch("index", str(SEEDS)).exit_code == 0
+    with _announced(Path("index"), 5000, 0.0):
+        run = bgsearch("query", "tuần tra")
+        assert "note: an indexing run of 5,000 files has been writing into index" in run.stderr
+        assert "from its last commit (5 articles)" in run.stderr
+        assert "indexing run" in bgsearch("stats").stderr
+    # a marker a killed run left behind, with no run holding its lock: nothing under way
+    (Path("index") / BUILDING).write_text('{"files": 3}', encoding="utf-8")
+    assert "indexing run" not in bgsearch("query", "tuần tra").stderr
