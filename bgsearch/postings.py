@@ -18,7 +18,7 @@ from whoosh.util.numeric import byte_to_length
 
 __all__ = ["IndexReader"]
 
-RECENT_TERMS = 32
+RECENT_TERMS = 64
 # A field's length byte decoded, for all 256 values (Whoosh stores lengths in one byte).
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
@@ -53,6 +53,68 @@ class IndexReader:
                 del self._recent[next(iter(self._recent))]
             self._recent[key] = self._read(field, text)
         return self._recent[key]
+
+    def frequency(self, field: str, text: str) -> float:
+        """How many times ``text`` occurs in ``field`` across all documents."""
+        return float(self._searcher.reader().frequency(field, text))
+
+    def spelled_postings(
+        self, folded_field: str, exact_field: str, text: str, spellings: list[str]
+    ) -> dict[int, float]:
+        """The postings of folded ``text``, added up from the exact ``spellings`` that fold
+        to it when they account for every occurrence (their frequencies add up to its), else
+        read from the folded field.
+
+        The folded fields keep positions (for phrases), and Whoosh stores a block's positions
+        beside its ids and weights, so that reading a common folded term decodes every
+        position of it; the exact fields keep none, and their blocks decode several times
+        faster.
+        """
+        key = (folded_field, text)
+        if key in self._recent:
+            return self._recent[key]
+        present = [(s, self.frequency(exact_field, s)) for s in spellings]
+        present = [(s, n) for s, n in present if n]
+        if sum(n for _, n in present) != self.frequency(folded_field, text):
+            return self.postings(folded_field, text)
+        total: dict[int, float] = {}
+        for spelling, _ in sorted(present, key=lambda p: -p[1]):
+            found = self._read(exact_field, spelling)
+            if not total:
+                total = dict(found)
+                continue
+            for d, tf in found.items():
+                total[d] = total.get(d, 0.0) + tf
+        if len(self._recent) >= RECENT_TERMS:
+            del self._recent[next(iter(self._recent))]
+        self._recent[key] = total
+        return total
+
+    def phrase_docs(self, field: str, syllables: tuple[str, ...], among: set[int]) -> set[int]:
+        """Which of the documents ``among`` (those holding every syllable) hold
+        ``syllables`` side by side, in order, in ``field``: their positions, read only for
+        those documents (Whoosh's phrase query reads them for every document holding all
+        the syllables, however many)."""
+        found: set[int] = set()
+        for leaf, offset in self._leaves:
+            size = leaf.doc_count_all()
+            mine = sorted(d - offset for d in among if offset <= d < offset + size)
+            if not mine or not all((field, s) in leaf for s in syllables):
+                continue
+            matchers = [leaf.postings(field, s) for s in syllables]
+            for d in mine:
+                spots = []
+                for matcher in matchers:
+                    if matcher.is_active():
+                        matcher.skip_to(d)
+                    if not matcher.is_active() or matcher.id() != d:
+                        break
+                    spots.append(set(matcher.value_as("positions")))
+                else:
+                    first, *rest = spots
+                    if any(all(p + i in later for i, later in enumerate(rest, 1)) for p in first):
+                        found.add(d + offset)
+        return found
 
     def _read(self, field: str, text: str) -> dict[int, float]:
         found: dict[int, float] = {}

@@ -74,6 +74,11 @@ class Ranking:
     # holds, with that spelling's own IDF (0: off). 0.5 lifted title-rare typed without
     # accents from 0.817 to 0.890 (1.0: 0.895, but phrases 0.856 -> 0.833); vicov unchanged.
     variant_weight: float = 0.5
+    # Time: an exact spelling found in at least this share of the documents holding its folded
+    # form ("tuần" for "tuan") scores as the folded form, unread; an unaccented word's usual
+    # spelling (this share) adds no variant score.
+    dominant_share: float = 0.9
+    usual_share: float = 0.5
     # A query typed with accents means its plain words plain: they score their exact form.
     # On: body-rare with accents 0.561 -> 0.580, the others within 0.006.
     plain_is_exact: bool = True
