@@ -18,7 +18,9 @@ from whoosh.util.numeric import byte_to_length
 
 __all__ = ["IndexReader"]
 
-RECENT_TERMS = 64
+# Postings kept from recent reads (a query reads a word's spellings for several features):
+# about 70 MB at most.
+RECENT_POSTINGS = 1_000_000
 # A field's length byte decoded, for all 256 values (Whoosh stores lengths in one byte).
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
@@ -38,6 +40,7 @@ class IndexReader:
         self._averages: dict[str, float] = {}
         self._deleted: frozenset[int] | None = None
         self._recent: dict[tuple[str, str], dict[int, float]] = {}
+        self._kept = 0
 
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents hold ``text`` in ``field``."""
@@ -49,10 +52,16 @@ class IndexReader:
         few terms read are kept: a query reads some twice."""
         key = (field, text)
         if key not in self._recent:
-            if len(self._recent) >= RECENT_TERMS:
-                del self._recent[next(iter(self._recent))]
-            self._recent[key] = self._read(field, text)
+            self._keep(key, self._read(field, text))
         return self._recent[key]
+
+    def _keep(self, key: tuple[str, str], postings: dict[int, float]) -> None:
+        """Keep ``postings`` among the recent ones, forgetting the oldest past the budget."""
+        self._recent[key] = postings
+        self._kept += len(postings)
+        while self._kept > RECENT_POSTINGS and len(self._recent) > 1:
+            oldest = next(iter(self._recent))
+            self._kept -= len(self._recent.pop(oldest))
 
     def frequency(self, field: str, text: str) -> float:
         """How many times ``text`` occurs in ``field`` across all documents."""
@@ -79,15 +88,13 @@ class IndexReader:
             return self.postings(folded_field, text)
         total: dict[int, float] = {}
         for spelling, _ in sorted(present, key=lambda p: -p[1]):
-            found = self._read(exact_field, spelling)
+            found = self.postings(exact_field, spelling)  # scored again as exact or variants
             if not total:
                 total = dict(found)
                 continue
             for d, tf in found.items():
                 total[d] = total.get(d, 0.0) + tf
-        if len(self._recent) >= RECENT_TERMS:
-            del self._recent[next(iter(self._recent))]
-        self._recent[key] = total
+        self._keep(key, total)
         return total
 
     def phrase_docs(self, field: str, syllables: tuple[str, ...], among: set[int]) -> set[int]:
