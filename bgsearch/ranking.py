@@ -130,7 +130,8 @@ def ranked_scores(
     Negated, so that sorting puts the best first and ties in document order."""
     share = 1.0 / (total or 1.0)
     boost, steep = ranking.title_coverage_boost, ranking.title_coverage_power
-    return [
-        (-relevance[d] * (held[d] * share) ** power * (1 + boost * (titled[d] * share) ** steep), d)
-        for d in docs
-    ]
+    docs = list(docs)
+    # coverages take few values (one per set of words held): each factor computed once
+    cover = {h: -((h * share) ** power) for h in set(map(held.__getitem__, docs))}
+    title = {t: 1 + boost * (t * share) ** steep for t in set(map(titled.__getitem__, docs))}
+    return [(relevance[d] * cover[held[d]] * title[titled[d]], d) for d in docs]
