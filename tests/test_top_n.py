@@ -10,43 +10,10 @@ import pytest
 
 from tests.conftest import bgsearch, write_articles
 
-WORDS = [
-    "giá",
-    "vàng",
-    "hôm",
-    "nay",
-    "tăng",
-    "giảm",
-    "thị",
-    "trường",
-    "trong",
-    "nước",
-    "thế",
-    "giới",
-    "nhà",
-    "đầu",
-    "tư",
-    "mua",
-    "bán",
-    "ra",
-    "đồng",
-    "lượng",
-    "công",
-    "an",
-    "xã",
-    "tuần",
-    "tra",
-    "biên",
-    "giới",
-    "đồn",
-    "biên",
-    "phòng",
-    "người",
-    "dân",
-    "chúng",
-    "chung",
-    "tay",
-]
+WORDS = str.split(
+    "giá vàng hôm nay tăng giảm thị trường trong nước thế giới nhà đầu tư mua bán ra "
+    "đồng lượng công an xã tuần tra biên giới đồn biên phòng người dân chúng chung tay"
+)
 
 
 def _article(rng: random.Random, number: int) -> str:
