@@ -107,7 +107,7 @@ class Retrieval:
                 if f.exactly:
                     _add_each(held, f.exactly, f.idf * (1 - ranking.lookalike_credit))
             _add_each(titled, f.titled, f.idf)
-            total += f.idf
+            total += f.idf if f.folded else 0.0  # a word no article holds: no unit
         for _, term in plan.neighbours:
             side_by_side = self._bm25f(term, kind="pairs")
             _add(relevance, side_by_side, ranking.pair_weight)
