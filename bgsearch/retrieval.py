@@ -109,7 +109,7 @@ class Retrieval:
             _add_each(titled, f.titled, f.idf)
             total += f.idf if f.folded else 0.0  # a word no article holds: no unit
         for _, term in plan.neighbours:
-            side_by_side = self._bm25f(term, kind="pairs")
+            side_by_side = self._side_by_side(term)
             _add(relevance, side_by_side, ranking.pair_weight)
             if self.is_word(term):
                 idf = self._idf(len(side_by_side))
@@ -146,7 +146,7 @@ class Retrieval:
             docs = set.intersection(*sets)
             for _, term in plan.neighbours:
                 if self.is_word(term):
-                    docs &= set(self._bm25f(term, kind="pairs"))
+                    docs &= set(self._side_by_side(term))
         return docs - self._excluded(plan) - self._reader.deleted()
 
     def weighted(self, terms: Iterable[tuple[str, str, float]], hidden: set[int]) -> list[Scored]:
@@ -392,10 +392,9 @@ class Retrieval:
 
     # --- BM25F -----------------------------------------------------------------------------
 
-    def _bm25f(self, term: str, kind: str) -> Scores:
-        places = self._places[False]
-        fields = [(p.pairs if kind == "pairs" else p.folded, p.boost) for p in places]
-        return self._bm25(fields, term)
+    def _side_by_side(self, term: str) -> Scores:
+        """BM25F of a folded pair term ("bien_gioi") in titles and bodies."""
+        return self._bm25([(p.pairs, p.boost) for p in self._places[False]], term)
 
     def _bm25(self, fields: Iterable[tuple[str, float]], term: str) -> Scores:
         """BM25F of ``term`` over (field, boost) (see :meth:`_bm25_from`)."""

@@ -484,6 +484,3 @@ class Searcher:
             copies=copies,
             missing=tuple(plan.groups[i].text for i in match.missing),
         )
-
-
-__all__ += ["NO_SOURCE", "UNDATED", "source_key"]
