@@ -70,6 +70,7 @@ class Retrieval:
         self._words: dict[str, bool] = {}
         self.notes: list[str] = []  # what the last ranking left out to stay within bounds
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+        self._expanded: dict[Alternative, list[tuple[str, float]]] = {}
 
     @property
     def reader(self) -> IndexReader:
@@ -86,6 +87,7 @@ class Retrieval:
         ranking = self._ranking
         self.notes = []
         self._phrases = {}
+        self._expanded = {}
         groups = self._scored_groups(plan)
         found = {i: self._find(plan.groups[i]) for i in groups}
         size = self._reader.doc_count_all
@@ -328,7 +330,13 @@ class Retrieval:
 
     def expansions(self, alternative: Alternative) -> list[tuple[str, float]]:
         """The folded terms a prefix or fuzzy word reaches, most frequent first (at most
-        ``max_expansions``), each with its closeness to the stem (1.0 the stem itself)."""
+        ``max_expansions``), each with its closeness to the stem (1.0 the stem itself).
+        Found once per query: ranking and highlighting both ask."""
+        if alternative not in self._expanded:
+            self._expanded[alternative] = self._expand(alternative)
+        return self._expanded[alternative]
+
+    def _expand(self, alternative: Alternative) -> list[tuple[str, float]]:
         stem = alternative.folded[0]
         reader = self._reader
         if alternative.kind == PREFIX:
