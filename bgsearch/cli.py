@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from bgsearch.errors import BgsearchError, ExitStatus, NothingToIndexError
+from bgsearch.errors import BgsearchError, ExitStatus, InterruptedRunError, NothingToIndexError
 
 if TYPE_CHECKING:
     from bgsearch.search import Filters, Hit
@@ -135,6 +135,9 @@ def _run(action: Callable[[], ExitStatus]) -> None:
     """Run a command's core, turning every failure into one line on stderr and a status."""
     try:
         status = action()
+    except InterruptedRunError as error:
+        sys.stderr.write(f"{PROG}: {error}\n")
+        status = ExitStatus.INTERRUPTED
     except BgsearchError as error:
         _error(str(error))
         status = ExitStatus.ERROR

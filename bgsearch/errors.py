@@ -42,6 +42,10 @@ class IndexDamagedError(BgsearchError):
     """Reading the index failed: a file of it is truncated or corrupt."""
 
 
+class InterruptedRunError(BgsearchError):
+    """Ctrl-C stopped an indexing run, which kept what it had done; the message says so."""
+
+
 class NothingToIndexError(BgsearchError):
     """The given paths held no file that could be indexed."""
 

@@ -32,6 +32,7 @@ from bgsearch.errors import (
     IndexIncompatibleError,
     IndexLockedError,
     IndexMissingError,
+    InterruptedRunError,
     NotAnIndexError,
     NothingToIndexError,
     rebuild_hint,
@@ -51,13 +52,18 @@ FORMAT = 7
 MARKER = "bgsearch.json"
 # Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
 PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
-# Indexing: a commit every so many files, workers for big runs, and the memory Whoosh may
-# hold postings in before it spills them to disk.
-# A commit is what a killed run keeps, and each adds a segment per worker, which every query
-# then reads. On the 38,093-article corpus with 2 workers, 20,000 gave 4 segments and 50,000
-# gives 2: in-process query p95 298 -> 214 ms, p50 83-98 -> 80-82 ms, index 781 -> 677 MB,
-# build 350 -> 326 s (bench/RESULTS.md). One segment (Whoosh's optimize) took 477 s more.
+# Indexing: commits, workers for big runs, and the memory Whoosh may hold postings in before
+# it spills them to disk.
+# A commit is what a killed run keeps (Ctrl-C, SIGTERM and a closed terminal stop a run
+# cleanly and keep everything), and each adds a segment per worker that every query then
+# reads: 5,000 corpus articles, 2 workers, bench/cold_latency.py p50 / p95: 2 segments 17.4 /
+# 32.5 ms, 4 segments 22.1 / 42.2 ms, 10 segments 36.3 / 70.8 ms (index 149, 180, 232 MB).
+# Merging them afterwards (Whoosh's optimize) took 53 s, more than the build (44 s). So
+# commits are few: after COMMIT_SECONDS of writing, then after twice as long each time (a
+# one-hour build commits at 10 and 30 minutes), or every COMMIT_EVERY files. On the 38,093
+# corpus articles, 50,000 gives 2 segments and 20,000 gave 4: p95 214 against 298 ms.
 COMMIT_EVERY = 50_000
+COMMIT_SECONDS = 600.0
 PARALLEL_FROM = 1_000
 MAX_PROCS = 4
 LIMIT_MB = 1024
@@ -259,6 +265,7 @@ def build_index(
     progress: Progress | None = None,
     now: Callable[[], float] = time.monotonic,
     commit_every: int = COMMIT_EVERY,
+    commit_seconds: float = COMMIT_SECONDS,
     parallel_from: int = PARALLEL_FROM,
     wait: float = 0.0,
     follow_links: bool = False,
@@ -271,10 +278,13 @@ def build_index(
     never stops a run. ``encoding`` forces the encoding of every file (else UTF-8/UTF-16 by
     BOM, then the legacy encoding that reads as Vietnamese).
 
-    Commits: every ``commit_every`` files and at the end, each one durable (fsynced) before
-    the manifest records it, so a run that is killed keeps what it committed and the next run
-    carries on from there. With ``rebuild`` there is one commit, at the end, so the old index
-    answers queries until the new one replaces it whole.
+    Commits: after ``commit_seconds`` of writing and then after twice as long each time, every
+    ``commit_every`` files, and at the end, each one durable (fsynced) before the manifest
+    records it, so a run that is killed keeps what it committed and the next run carries on
+    from there. Ctrl-C (SIGINT, SIGTERM, SIGHUP) stops after the file at hand, commits and
+    raises :class:`InterruptedRunError`. With ``rebuild`` there is one commit, at the end, so
+    the old index answers queries until the new one replaces it whole (an interrupted rebuild
+    keeps the old index).
 
     Another run holding the index's lock makes this one wait up to ``wait`` seconds, then
     raise :class:`IndexLockedError`. The lock is an OS file lock, so a killed run never
@@ -304,21 +314,15 @@ def build_index(
     before = Manifest(roots=known.roots) if fresh else Manifest.load(index_dir)
     before.roots.update(known.roots)
     after = Manifest(dict(before.entries), dict(before.roots))
-    pending, unchanged = [], 0
-    for source in sources:
-        try:
-            if before.unchanged(source.doc_id, source.root, source.path.stat()):
-                unchanged += 1
-                continue
-        except OSError:
-            pass  # reading it will say why
-        pending.append(source)
+    pending = [s for s in sources if not _unchanged(s, before)]
+    unchanged = len(sources) - len(pending)
     run = _Run(ix, index_dir, fresh, parallel=len(pending) >= parallel_from, wait=wait)
     indexed = removed = 0
     announced = _announced(index_dir, len(pending), time.time()) if pending else nullcontext()
     try:
-        with announced, _quiet_workers():
+        with announced, _interruptible() as stop:
             progress.start(len(pending))
+            schedule = _Schedule(commit_every, commit_seconds, now)
             for done, source in enumerate(pending, start=1):
                 outcome = _index_one(source, before, after, run, encoding)
                 if isinstance(outcome, Skip):
@@ -327,7 +331,10 @@ def build_index(
                     indexed += outcome
                     unchanged += not outcome
                 progress.advance()
-                if not rebuild and done % commit_every == 0 and done < len(pending):
+                if stop.requested:
+                    progress.finishing()
+                    _stop_here(run, after, rebuild, f"{done:,} of {len(pending):,}", index_dir)
+                if schedule.due() and not rebuild and done < len(pending):
                     run.commit(after, final=False)
             # Files gone from the roots, or no longer readable, leave the index too.
             present = {s.doc_id for s in sources} & set(after.entries)
@@ -354,25 +361,81 @@ def build_index(
     )
 
 
+def _unchanged(source: Source, before: Manifest) -> bool:
+    """Whether a file's size and modification time are those the index last saw."""
+    try:
+        return before.unchanged(source.doc_id, source.root, source.path.stat())
+    except OSError:
+        return False  # reading it will say why
+
+
+@dataclass
+class _Schedule:
+    """When a run commits on the way: every ``every`` files, and after ``interval`` seconds,
+    then twice as long each time (each commit adds segments: a long run makes few)."""
+
+    every: int
+    interval: float
+    now: Callable[[], float]
+    last: float = 0.0
+    since: int = 0
+
+    def __post_init__(self) -> None:
+        self.last = self.now()
+
+    def due(self) -> bool:
+        """Called after each file: whether to commit now."""
+        self.since += 1
+        if self.since < self.every and self.now() - self.last < self.interval:
+            return False
+        self.last, self.since = self.now(), 0
+        self.interval *= 2
+        return True
+
+
+def _stop_here(run: _Run, after: Manifest, rebuild: bool, done: str, index_dir: Path) -> None:
+    """Ctrl-C: keep what was written (a rebuild replaces the index whole, or not at all)."""
+    if rebuild:
+        raise KeyboardInterrupt
+    run.commit(after, final=False)
+    raise InterruptedRunError(
+        f"interrupted: {done} files done and kept in {index_dir};"
+        " run the same command again to index the rest"
+    )
+
+
+class _Stop:
+    """A first Ctrl-C asks the run to stop after the file at hand and keep what it wrote."""
+
+    requested = False
+
+
 @contextmanager
-def _quiet_workers() -> Iterator[None]:
-    """Ctrl-C: the parent stops and cancels; the writer's worker processes (forked, so they
-    share this handler) leave at once instead of each printing a traceback."""
+def _interruptible() -> Iterator[_Stop]:
+    """Ctrl-C (or SIGTERM, or the terminal closing): the first one stops the run at the
+    next file, which then commits what it wrote; a second one cancels at once. The writer's
+    worker processes (forked, so they share this handler) ignore it: the parent decides, and
+    a commit needs them."""
+    stop = _Stop()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield stop
         return
     parent = os.getpid()
 
     def on_interrupt(signum: int, frame: Any) -> None:
         if os.getpid() != parent:
-            os._exit(130)
-        raise KeyboardInterrupt
+            return
+        if stop.requested:
+            raise KeyboardInterrupt
+        stop.requested = True
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    stopping = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, kill, terminal closed
+    previous = {number: signal.signal(number, on_interrupt) for number in stopping}
     try:
-        yield
+        yield stop
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def sync_dir(folder: Path) -> None:
@@ -442,6 +505,9 @@ class _Run:
     def cancel(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
+            for task in getattr(self._writer, "tasks", ()):  # the workers ignore Ctrl-C
+                if hasattr(task, "terminate"):
+                    task.terminate()
             self._writer = None
 
     def commit(self, after: Manifest, *, final: bool, rebuild: bool = False) -> None:

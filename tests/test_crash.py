@@ -59,3 +59,32 @@ def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path) -> Non
     assert committed(index) == FILES
     assert bgsearch("query", "mã5999", "--index", str(index), "--json").ids == ["a05999.txt"]
     print("documents committed after each kill:", counts)  # for the closing note (-s)
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_first_build_keeps_what_was_indexed(tmp_path: Path) -> None:
+    docs = generate(tmp_path / "docs", FILES)
+    index = tmp_path / "ix"
+    proc = subprocess.Popen(
+        [BIN / "bgsearch", "index", str(docs), "--index", str(index)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    while not (index / "bgsearch.building").exists():  # the run has started writing
+        time.sleep(0.01)
+    time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the parent and its workers
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    (line,) = stderr.splitlines()
+    assert line.startswith("bgsearch: interrupted: ")
+    assert line.endswith("run the same command again to index the rest")
+    kept = int(line.split(": ")[2].split(" of ")[0].replace(",", ""))
+    assert 0 < kept < FILES
+    assert committed(index) == kept  # every file it said it did, nothing more
+    assert not (index / "bgsearch.building").exists()
+    run = bgsearch("index", str(docs), "--index", str(index))
+    assert run.exit_code == 0, run.stderr
+    assert committed(index) == FILES
+    assert bgsearch("query", "mã5999", "--index", str(index), "--json").ids == ["a05999.txt"]

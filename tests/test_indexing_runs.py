@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
-from bgsearch.index import build_index
+from bgsearch.errors import InterruptedRunError
+from bgsearch.index import Progress, build_index
 from bgsearch.search import Searcher
 from tests.conftest import SEEDS, bgsearch
 
@@ -90,29 +91,58 @@ def test_a_re_run_after_a_partial_run_indexes_only_the_rest(tmp_path: Path) -> N
     assert (again.indexed, again.unchanged) == (0, 30)
 
 
-def test_ctrl_c_stops_cleanly_and_keeps_what_was_committed(tmp_path: Path) -> None:
-    docs = generate(tmp_path / "docs", 3000)
+class _CtrlCAt(Progress):
+    """Presses Ctrl-C (SIGINT to this process) when file number ``at`` is done."""
+
+    def __init__(self, at: int) -> None:
+        self.at, self.done = at, 0
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.done == self.at:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["workers", "one-process"])
+def test_ctrl_c_stops_after_the_file_at_hand_and_keeps_every_file_done(
+    tmp_path: Path, parallel_from: int
+) -> None:
+    docs = generate(tmp_path / "docs", 1200)
     index = tmp_path / "ix"
     # a first commit of the seeds, which the interrupted run must not lose
     assert bgsearch("index", str(SEEDS), "--index", str(index)).exit_code == 0
-    proc = subprocess.Popen(
-        [BIN / "bgsearch", "index", str(docs), "--index", str(index)],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's Ctrl-C would see it
-    )
-    time.sleep(1.5)
-    os.killpg(proc.pid, signal.SIGINT)  # the whole group, workers included, like a terminal
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert stderr.splitlines()[-1] == "bgsearch: interrupted"
-    assert "Traceback" not in stderr
-    assert not list(index.glob("*.doclist"))
-    # the index still answers, with at least what was committed before
-    found = bgsearch("query", "tuần tra", "--index", str(index), "--json").ids
-    assert any(doc_id.startswith("000_") for doc_id in found)
-    run = bgsearch("index", str(docs), "--index", str(index))
-    assert run.exit_code == 0, run.stderr
-    assert bgsearch("query", "mã2999", "--index", str(index), "--json").ids == [
-        "docs/a02999.txt"
+    with pytest.raises(InterruptedRunError) as stopped:
+        build_index([docs], index, progress=_CtrlCAt(700), parallel_from=parallel_from)
+    assert str(stopped.value) == (
+        f"interrupted: 700 of 1,200 files done and kept in {index};"
+        " run the same command again to index the rest"
+    )  # on 225431c: KeyboardInterrupt, the writer cancelled, all 700 lost
+    assert not (index / "bgsearch.building").exists()
+    with whoosh_index.open_dir(str(index)).searcher() as searcher:
+        assert searcher.doc_count() == 5 + 700
+    assert bgsearch("query", "mã699", "--index", str(index), "--json").ids == ["docs/a00699.txt"]
+    again = bgsearch("index", str(docs), "--index", str(index))
+    assert again.exit_code == 0, again.stderr
+    assert "indexed 500 files" in again.stderr  # the rest, not the 700 again
+    assert bgsearch("query", "mã1199", "--index", str(index), "--json").ids == [
+        "docs/a01199.txt"
     ]  # docs/: the second folder of the index
+
+
+class _CtrlCAtTheSecond(_CtrlCAt):
+    def __init__(self) -> None:
+        super().__init__(2)
+
+
+def test_ctrl_c_says_so_in_one_line_and_exits_130(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("bgsearch.index.Progress", _CtrlCAtTheSecond)
+        run = bgsearch("index", str(SEEDS), "--index", str(index))
+    assert run.exit_code == 130, run.stderr
+    assert run.stderr == (
+        f"bgsearch: interrupted: 2 of 5 files done and kept in {index};"
+        " run the same command again to index the rest\n"
+    )
+    stats = bgsearch("stats", "--index", str(index), "--json").stdout
+    assert json.loads(stats)["documents"] == 2
