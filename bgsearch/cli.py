@@ -198,7 +198,7 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             "--commit-every",
             metavar="N",
             min=1,
-            help="Commit every N files: what an interrupted run keeps (not with --rebuild).",
+            help="Also commit every N files: what a killed run keeps (not with --rebuild).",
         ),
     ] = 50_000,  # index.COMMIT_EVERY (not imported: --help stays fast without Whoosh)
     follow_symlinks: Annotated[
