@@ -337,6 +337,8 @@ def prepare_set(name: str, eval_dir: Path, corpus: Path, work: Path) -> tuple[Pa
 
 def knob(current: float, text: str) -> float:
     """A knob's value from the command line, of the type the knob already has."""
+    if isinstance(current, bool):  # bool("0") is True
+        return text.lower() in ("1", "true", "yes")
     return type(current)(text)
 
 

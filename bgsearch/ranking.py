@@ -74,6 +74,13 @@ class Ranking:
     # holds, with that spelling's own IDF (0: off). 0.5 lifted title-rare typed without
     # accents from 0.817 to 0.890 (1.0: 0.895, but phrases 0.856 -> 0.833); vicov unchanged.
     variant_weight: float = 0.5
+    # ... the plain spelling ("ga", beside "gà", "gả") counts as one of them when it is not
+    # the usual one: off, a document holding the plain word scored below those holding any
+    # rarer spelling (known-item, all 1,122: body-rare 0.653 / 0.448 -> 0.655 / 0.452,
+    # title-rare 0.951 / 0.929 -> 0.953 / 0.933, phrases and vicov the same). Weighting the
+    # spellings by how common they are instead (the expected score of a restored accent)
+    # lost title-rare no accents 0.940 -> 0.903.
+    plain_variant: bool = True
     # Time: an exact spelling found in at least this share of the documents holding its folded
     # form ("tuần" for "tuan") scores as the folded form, unread; an unaccented word's usual
     # spelling (this share) adds no variant score.
@@ -83,6 +90,10 @@ class Ranking:
     # On: body-rare with accents 0.561 -> 0.580, the others within 0.006.
     plain_is_exact: bool = True
     # Weight of the BM25F of neighbouring words side by side: 0 lost 0.13-0.22 on phrases.
+    # Side by side in a body by chance ("giải pháp ba nhóm" for "pháp bà") misleads body-rare
+    # queries: 0.25 for short queries' neighbours that are not one word nor side by side in
+    # the title gave body-rare 0.653 / 0.448 -> 0.669 / 0.457 (known-item, all 1,122), but
+    # put "tuan tra chung" second on the seeds: a reader typing neighbours means them.
     pair_weight: float = 1.0
     # A neighbouring pair is a multi-syllable word when it stands together in at least this
     # share of the documents holding its rarer syllable ("công an", "biên giới").

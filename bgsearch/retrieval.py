@@ -253,16 +253,18 @@ class Retrieval:
         it holds, with that spelling's own IDF (times ``variant_weight``): a document holding
         a rare word that folds to the query's ("kịch") says more than one holding a common
         one ("kích")."""
-        weight = self._ranking.variant_weight
+        ranking = self._ranking
+        weight = ranking.variant_weight
         fields = [(p.exact, p.boost) for p in places]
+        reader = self._reader
         best: Scores = {}
         for variant in accent_variants(folded):
             # the usual spelling scores about as the folded word does: only the others tell
-            if variant == folded or self._dominant(variant, folded, self._ranking.usual_share):
-                continue
-            if not any(
-                self._reader.doc_frequency(f, variant) for f in (ix.BODY_EXACT, ix.TITLE_EXACT)
+            if (variant == folded and not ranking.plain_variant) or self._dominant(
+                variant, folded, ranking.usual_share
             ):
+                continue
+            if not any(reader.doc_frequency(f, variant) for f in (ix.BODY_EXACT, ix.TITLE_EXACT)):
                 continue
             scores = self._bm25(fields, variant)
             best = _merged(best, {d: weight * s for d, s in scores.items()})
@@ -433,6 +435,14 @@ class Retrieval:
             return {}
         ranking = self._ranking
         k1 = ranking.k1
+        if len(tfs) == 1 and not ranking.title_weight:
+            # one field (most terms: bodies only): x / (k1 + x) with x = boost * k1 * tf /
+            # norm is tf / (tf + norm / boost), one pass
+            postings, boost, field = tfs[0]
+            lengths, idf = self._norm(field), self._idf(len(postings)) * (k1 + 1)
+            if boost == 1.0:
+                return {d: idf * tf / (tf + lengths[d]) for d, tf in postings.items()}
+            return {d: idf * tf / (tf + lengths[d] / boost) for d, tf in postings.items()}
         tfs = sorted(tfs, key=lambda t: -len(t[0]))
         normalised: Scores = {}
         for postings, boost, field in tfs:
