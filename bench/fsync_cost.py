@@ -14,22 +14,23 @@ import time
 from pathlib import Path
 
 import bgsearch.index as index_module
+import bgsearch.writer as writer_module
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--commit-every", type=int, default=index_module.COMMIT_EVERY)
+    parser.add_argument("--commit-every", type=int, default=writer_module.COMMIT_EVERY)
     args = parser.parse_args()
     spent: list[float] = []
-    real_sync = index_module.sync_dir
+    real_sync = writer_module.sync_dir
 
     def timed_sync(folder: Path) -> None:
         started = time.perf_counter()
         real_sync(folder)
         spent.append(time.perf_counter() - started)
 
-    index_module.sync_dir = timed_sync
+    writer_module.sync_dir = timed_sync
     with tempfile.TemporaryDirectory() as work:
         started = time.perf_counter()
         report = index_module.build_index(

@@ -24,7 +24,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from bgsearch import index as ix
+from bgsearch import store as ix
 from bgsearch.search import Searcher
 from bgsearch.text import pair, term_forms
 

@@ -14,7 +14,7 @@ import argparse
 import random
 from pathlib import Path
 
-from bgsearch import index as ix
+from bgsearch import store as ix
 from bgsearch.search import Searcher
 from bgsearch.text import PAIR_JOINER
 

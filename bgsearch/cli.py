@@ -432,7 +432,7 @@ def _say_if_building(index: Path, documents: int) -> None:
     its last commit, not yet everything."""
     import time
 
-    from bgsearch.index import build_under_way
+    from bgsearch.store import build_under_way
 
     run = build_under_way(index)
     if run is None:

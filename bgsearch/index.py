@@ -1,112 +1,62 @@
-"""Documents to index: the Whoosh schema, creating, opening and writing the index on disk.
-
-Whoosh never sees our analysis code: the text functions turn each field into space-separated
-terms, and the schema uses Whoosh's own space tokenizer. The index therefore pickles no class
-of ours (Whoosh stores the schema as a pickle), so moving code inside bgsearch can never make
-an index unreadable, and each field is tokenized once, not once per form.
-"""
+"""Writing the index: which files changed, analysing them, and committing what was written so
+that an interrupted or killed run keeps its work. The index's format, fields and opening are
+:mod:`bgsearch.store`'s."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pickle
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
-from whoosh import fields, index, writing
-from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh import index
 
-from bgsearch import safeload
 from bgsearch.copies import band_keys, shingles
 from bgsearch.errors import (
     IndexDamagedError,
     IndexIncompatibleError,
-    IndexLockedError,
-    IndexMissingError,
-    InterruptedRunError,
     NotAnIndexError,
     NothingToIndexError,
-    rebuild_hint,
 )
 from bgsearch.manifest import Entry, Manifest, file_hash
+from bgsearch.store import (
+    BODY,
+    BODY_EXACT,
+    BODY_FOLDED,
+    BODY_PAIRS,
+    COPIES,
+    DATE,
+    FORMAT,
+    ID,
+    MARKER,
+    PATH,
+    PLACEHOLDERS,
+    SOURCE,
+    TITLE,
+    TITLE_EXACT,
+    TITLE_FOLDED,
+    TITLE_PAIRS,
+    URL,
+    announced,
+    check_format,
+    opened,
+    schema,
+)
 from bgsearch.text import analyze
+from bgsearch.writer import COMMIT_EVERY, COMMIT_SECONDS, Run, Schedule, interruptible, stop_here
 
 if TYPE_CHECKING:
     from bgsearch.documents import Document, Skip, Source
 
-__all__ = ["FORMAT", "IndexReport", "build_index", "build_under_way", "open_index"]
+__all__ = ["IndexReport", "Progress", "build_index"]
 
-safeload.install()  # before any index is opened: reading one never runs code from it
-
-# Bump when the schema or the analysis changes so that old indexes no longer match queries.
-FORMAT = 7
-MARKER = "bgsearch.json"
-# Files a version-controlled empty folder may hold (the repo's own index/ has a .gitignore).
-PLACEHOLDERS = frozenset({".gitignore", ".gitkeep"})
-# Indexing: commits, workers for big runs, and the memory Whoosh may hold postings in before
-# it spills them to disk.
-# A commit is what a killed run keeps (Ctrl-C, SIGTERM and a closed terminal stop a run
-# cleanly and keep everything), and each adds a segment per worker that every query then
-# reads: 5,000 corpus articles, 2 workers, bench/cold_latency.py p50 / p95: 2 segments 17.4 /
-# 32.5 ms, 4 segments 22.1 / 42.2 ms, 10 segments 36.3 / 70.8 ms (index 149, 180, 232 MB).
-# Merging them afterwards (Whoosh's optimize) took 53 s, more than the build (44 s). So
-# commits are few: after COMMIT_SECONDS of writing, then after twice as long each time (a
-# one-hour build commits at 10 and 30 minutes), or every COMMIT_EVERY files. On the 38,093
-# corpus articles, 50,000 gives 2 segments and 20,000 gave 4: p95 214 against 298 ms.
-COMMIT_EVERY = 50_000
-COMMIT_SECONDS = 600.0
+# Runs of this many files or more to read use worker processes (see writer.py).
 PARALLEL_FROM = 1_000
-MAX_PROCS = 4
-LIMIT_MB = 1024
-
-# Field names: stored fields for display, indexed term fields for each form.
-ID, PATH, TITLE, BODY = "id", "path", "title", "body"
-DATE, SOURCE, URL = "date", "source", "url"
-TITLE_EXACT, TITLE_FOLDED, BODY_EXACT, BODY_FOLDED = (
-    "title_exact",
-    "title_folded",
-    "body_exact",
-    "body_folded",
-)
-EXACT_FIELDS = (TITLE_EXACT, BODY_EXACT)
-# Neighbouring syllables as single terms (see text.analyze): adjacency without positions.
-TITLE_PAIRS, BODY_PAIRS = "title_pairs", "body_pairs"
-# The band keys of the body (see copies.py): syndicated copies share one.
-COPIES = "copies"
-
-
-def _schema() -> fields.Schema:
-    def terms(positions: bool = True) -> fields.TEXT:
-        return fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=positions)
-
-    return fields.Schema(
-        **{
-            ID: fields.ID(unique=True, stored=True),
-            PATH: fields.STORED(),
-            TITLE: fields.STORED(),
-            BODY: fields.STORED(),
-            # one term each, with a column: filters, sorting and facets (see search.py)
-            DATE: fields.ID(stored=True, sortable=True),
-            SOURCE: fields.ID(stored=True, sortable=True),
-            URL: fields.STORED(),
-            TITLE_EXACT: terms(positions=False),  # phrases match folded forms
-            TITLE_FOLDED: terms(),
-            BODY_EXACT: terms(positions=False),
-            BODY_FOLDED: terms(),
-            TITLE_PAIRS: terms(positions=False),
-            BODY_PAIRS: terms(positions=False),
-            COPIES: fields.KEYWORD(stored=True),  # stored: a hit's keys without re-analysis
-        }
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,53 +86,16 @@ class Progress:
         """Called once all files are read, before the final commit (often the longest part)."""
 
 
-def open_index(index_dir: Path) -> Any:
-    """Open an existing bgsearch index for reading, or say why not."""
-    marker = index_dir / MARKER
-    if not marker.is_file() or not _opened(index_dir, index.exists_in):
-        raise IndexMissingError(f"no index at {index_dir} (run 'bgsearch index DIR' first)")
-    _check_format(marker)
-    return _opened(index_dir, index.open_dir)
-
-
-def _opened(index_dir: Path, how: Callable[[str], Any]) -> Any:
-    """Whoosh's ``how`` on the folder; a damaged or crafted table of contents (a pickle the
-    allowlist refuses, see safeload.py) or any other failure, as one clear error."""
-    try:
-        return how(str(index_dir))
-    except pickle.UnpicklingError as error:
-        raise IndexDamagedError(
-            f"the index at {index_dir} is damaged ({error}); " + rebuild_hint(index_dir)
-        ) from error
-    except Exception as error:  # Whoosh raises many types for a damaged index
-        raise IndexIncompatibleError(
-            f"the index at {index_dir} cannot be read ({type(error).__name__}); "
-            + rebuild_hint(index_dir)
-        ) from error
-
-
-def _check_format(marker: Path) -> None:
-    try:
-        found = json.loads(marker.read_text(encoding="utf-8")).get("format")
-    except (OSError, ValueError, AttributeError):
-        found = None
-    if found != FORMAT:
-        raise IndexIncompatibleError(
-            f"the index at {marker.parent} was made by another version of bgsearch "
-            f"(format {found}, this version reads {FORMAT}); " + rebuild_hint(marker.parent)
-        )
-
-
 def _prepare(index_dir: Path, rebuild: bool) -> tuple[Any, bool]:
     """Open the index for writing, creating it if needed; True when it starts empty."""
     marker = index_dir / MARKER
     if marker.is_file():
         if not rebuild:
-            _check_format(marker)
-            return _opened(index_dir, index.open_dir), False
+            check_format(marker)
+            return opened(index_dir, index.open_dir), False
         try:
-            _check_format(marker)
-            return _opened(index_dir, index.open_dir), True
+            check_format(marker)
+            return opened(index_dir, index.open_dir), True
         except (IndexDamagedError, IndexIncompatibleError, index.EmptyIndexError):
             pass  # an old format: start a new one in its place
     elif index_dir.exists():
@@ -194,7 +107,7 @@ def _prepare(index_dir: Path, rebuild: bool) -> tuple[Any, bool]:
                 f"choose another folder with --index"
             )
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = index.create_in(str(index_dir), _schema())
+    ix = index.create_in(str(index_dir), schema())
     marker.write_text(json.dumps({"format": FORMAT}) + "\n", encoding="utf-8")
     return ix, True
 
@@ -216,44 +129,6 @@ def _check_sources(paths: Sequence[Path], index_dir: Path, rebuild: bool) -> Non
                 f"{path} is the index itself; give the folder of articles: "
                 f"bgsearch index ARTICLES --index {index_dir}"
             )
-
-
-BUILDING = "bgsearch.building"
-
-
-@contextmanager
-def _announced(index_dir: Path, files: int, now: float) -> Iterator[None]:
-    """While a run writes, a file in the index that says so, held under an OS lock: readers
-    tell a run under way from a file a killed run left behind by trying the lock."""
-    path = index_dir / BUILDING
-    with open(path, "w", encoding="utf-8") as marker:
-        fcntl.flock(marker, fcntl.LOCK_EX)
-        marker.write(json.dumps({"pid": os.getpid(), "files": files, "started": now}))
-        marker.flush()
-        try:
-            yield
-        finally:
-            path.unlink(missing_ok=True)
-
-
-def build_under_way(index_dir: Path) -> dict[str, Any] | None:
-    """What an indexing run now writing into ``index_dir`` announced (pid, files, started:
-    a Unix time), or None when no run is under way."""
-    try:
-        marker = open(index_dir / BUILDING, encoding="utf-8")  # noqa: SIM115 - locked below
-    except OSError:
-        return None
-    with marker:
-        try:
-            fcntl.flock(marker, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            try:
-                found: dict[str, Any] = json.loads(marker.read())
-            except ValueError:
-                found = {}
-            return found
-        fcntl.flock(marker, fcntl.LOCK_UN)
-    return None  # left by a run that was killed: nothing is under way
 
 
 def build_index(
@@ -316,13 +191,13 @@ def build_index(
     after = Manifest(dict(before.entries), dict(before.roots))
     pending = [s for s in sources if not _unchanged(s, before)]
     unchanged = len(sources) - len(pending)
-    run = _Run(ix, index_dir, fresh, parallel=len(pending) >= parallel_from, wait=wait)
+    run = Run(ix, index_dir, fresh, parallel=len(pending) >= parallel_from, wait=wait)
     indexed = removed = 0
-    announced = _announced(index_dir, len(pending), time.time()) if pending else nullcontext()
+    building = announced(index_dir, len(pending), time.time()) if pending else nullcontext()
     try:
-        with announced, _interruptible() as stop:
+        with building, interruptible() as stop:
             progress.start(len(pending))
-            schedule = _Schedule(commit_every, commit_seconds, now)
+            schedule = Schedule(commit_every, commit_seconds, now)
             for done, source in enumerate(pending, start=1):
                 outcome = _index_one(source, before, after, run, encoding)
                 if isinstance(outcome, Skip):
@@ -333,7 +208,7 @@ def build_index(
                 progress.advance()
                 if stop.requested:
                     progress.finishing()
-                    _stop_here(run, after, rebuild, f"{done:,} of {len(pending):,}", index_dir)
+                    stop_here(run, after, rebuild, f"{done:,} of {len(pending):,}", index_dir)
                 if schedule.due() and not rebuild and done < len(pending):
                     run.commit(after, final=False)
             # Files gone from the roots, or no longer readable, leave the index too.
@@ -369,163 +244,8 @@ def _unchanged(source: Source, before: Manifest) -> bool:
         return False  # reading it will say why
 
 
-@dataclass
-class _Schedule:
-    """When a run commits on the way: every ``every`` files, and after ``interval`` seconds,
-    then twice as long each time (each commit adds segments: a long run makes few)."""
-
-    every: int
-    interval: float
-    now: Callable[[], float]
-    last: float = 0.0
-    since: int = 0
-
-    def __post_init__(self) -> None:
-        self.last = self.now()
-
-    def due(self) -> bool:
-        """Called after each file: whether to commit now."""
-        self.since += 1
-        if self.since < self.every and self.now() - self.last < self.interval:
-            return False
-        self.last, self.since = self.now(), 0
-        self.interval *= 2
-        return True
-
-
-def _stop_here(run: _Run, after: Manifest, rebuild: bool, done: str, index_dir: Path) -> None:
-    """Ctrl-C: keep what was written (a rebuild replaces the index whole, or not at all)."""
-    if rebuild:
-        raise KeyboardInterrupt
-    run.commit(after, final=False)
-    raise InterruptedRunError(
-        f"interrupted: {done} files done and kept in {index_dir};"
-        " run the same command again to index the rest"
-    )
-
-
-class _Stop:
-    """A first Ctrl-C asks the run to stop after the file at hand and keep what it wrote."""
-
-    requested = False
-
-
-@contextmanager
-def _interruptible() -> Iterator[_Stop]:
-    """Ctrl-C (or SIGTERM, or the terminal closing): the first one stops the run at the
-    next file, which then commits what it wrote; a second one cancels at once. The writer's
-    worker processes (forked, so they share this handler) ignore it: the parent decides, and
-    a commit needs them."""
-    stop = _Stop()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-    parent = os.getpid()
-
-    def on_interrupt(signum: int, frame: Any) -> None:
-        if os.getpid() != parent:
-            return
-        if stop.requested:
-            raise KeyboardInterrupt
-        stop.requested = True
-
-    stopping = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, kill, terminal closed
-    previous = {number: signal.signal(number, on_interrupt) for number in stopping}
-    try:
-        yield stop
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-
-def sync_dir(folder: Path) -> None:
-    """Make what is in ``folder`` durable: fsync every file, then the folder itself.
-
-    Whoosh writes segments and its table of contents without fsync; after a power cut the
-    new TOC could name segment data that never reached the disk. Files an earlier commit
-    already synced have no dirty pages left, so this costs little beyond the new segment.
-    """
-    for entry in os.scandir(folder):
-        if entry.is_file(follow_symlinks=False):
-            fd = os.open(entry.path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class _Run:
-    """The writer of one run, opened only when something changes (no lock, no commit else)."""
-
-    def __init__(self, ix: Any, index_dir: Path, fresh: bool, parallel: bool, wait: float) -> None:
-        self._ix, self._dir, self.fresh, self._parallel = ix, index_dir, fresh, parallel
-        self._wait = wait
-        self._writer: Any = None
-        self.added = 0
-        self.changed = False
-        self.skipped: list[Skip] = []  # records of JSON files that held no article
-        self.truncated: list[str] = []  # paths of documents indexed only in part
-
-    def writer(self) -> Any:
-        if self._writer is None:
-            procs = min(os.cpu_count() or 1, MAX_PROCS) if self._parallel else 1
-            try:
-                if procs > 1:
-                    # Workers index their share into segments of their own, left unmerged.
-                    self._writer = self._ix.writer(
-                        procs=procs,
-                        multisegment=True,
-                        limitmb=LIMIT_MB // procs,
-                        compound=False,
-                        timeout=self._wait,
-                    )
-                else:
-                    self._writer = self._ix.writer(
-                        limitmb=LIMIT_MB, compound=False, timeout=self._wait
-                    )
-            except index.LockError as error:
-                waited = f" after waiting {self._wait:g} s" if self._wait else ""
-                raise IndexLockedError(
-                    f"index is locked by another bgsearch process ({self._dir}){waited}; "
-                    "wait for it with --wait SECONDS"
-                ) from error
-        self.changed = True
-        return self._writer
-
-    def add(self, document: Document) -> None:
-        writer = self.writer()
-        (writer.add_document if self.fresh else writer.update_document)(**_fields(document))
-        self.added += 1
-
-    def cancel(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            for task in getattr(self._writer, "tasks", ()):  # the workers ignore Ctrl-C
-                if hasattr(task, "terminate"):
-                    task.terminate()
-            self._writer = None
-
-    def commit(self, after: Manifest, *, final: bool, rebuild: bool = False) -> None:
-        """Commit what was written, make it durable, then record it in the manifest."""
-        if rebuild and self._writer is None:
-            self.writer()  # an empty rebuild still replaces the old documents
-        if self._writer is not None:
-            # Mid-run commits merge nothing: merging is the slow part, done by the final one.
-            mergetype = writing.CLEAR if rebuild else (None if final else writing.NO_MERGE)
-            self._writer.commit(mergetype=mergetype)
-            self._writer = None
-            sync_dir(self._dir)
-        if self.changed or self.fresh:
-            after.save(self._dir)
-
-
 def _index_one(
-    source: Source, before: Manifest, after: Manifest, run: _Run, encoding: str | None
+    source: Source, before: Manifest, after: Manifest, run: Run, encoding: str | None
 ) -> bool | Skip:
     """Index one file if it changed: True when written, False when unchanged, or a Skip.
 
@@ -566,7 +286,7 @@ def _index_one(
     for stale in sorted(set(old.doc_ids(file_id) if old else ()) - set(new_ids)):
         run.writer().delete_by_term(ID, stale)
     for document in documents:
-        run.add(document)
+        run.add(_fields(document))
         if document.truncated:
             run.truncated.append(document.path)
     docs = tuple(new_ids) if new_ids != [file_id] else ()

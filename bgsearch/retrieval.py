@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from whoosh import query as wq
 
-from bgsearch import index as ix
+from bgsearch import store as ix
 from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
 from bgsearch.postings import IndexReader
 from bgsearch.querylang import FUZZY, PREFIX, WORD

@@ -23,7 +23,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
-from bgsearch import index as ix
+from bgsearch import store as ix
 from bgsearch.copies import COPY_SIMILARITY, shingles, similarity
 from bgsearch.errors import IndexDamagedError, rebuild_hint
 from bgsearch.facets import FACETS, NO_SOURCE, UNDATED, bucket_counts, column_values, source_key

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from itertools import islice
 
-from bgsearch import index as ix
+from bgsearch import store as ix
 from bgsearch.postings import IndexReader
 from bgsearch.text import PAIR_JOINER, Analysis
 

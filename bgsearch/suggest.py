@@ -15,7 +15,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from bgsearch import index as ix
+from bgsearch import store as ix
 from bgsearch.snippets import spellings
 from bgsearch.text import accent_variants, decode_typing, exact_form, folded_form, pair, tokenize
 

@@ -264,7 +264,7 @@ def test_a_damaged_index_is_one_clear_error(tmp_path: Path, damaged: str) -> Non
 
 def test_the_cli_commits_as_often_as_the_core_by_default() -> None:
     # the CLI spells the default out (importing the core would make --help import Whoosh)
-    from bgsearch.index import COMMIT_EVERY
+    from bgsearch.writer import COMMIT_EVERY
 
     shown = " ".join(bgsearch("index", "--help").stdout.split())
     assert f"[default: {COMMIT_EVERY};" in shown
@@ -322,10 +322,10 @@ def test_two_folders_given_at_once_keep_both_files(tmp_path: Path) -> None:
 
 
 def test_a_query_during_a_build_says_it_answers_from_the_last_commit(tmp_path: Path) -> None:
-    from bgsearch.index import BUILDING, _announced
+    from bgsearch.store import BUILDING, announced
 
     assert bgsearch("index", str(SEEDS)).exit_code == 0
-    with _announced(Path("index"), 5000, 0.0):
+    with announced(Path("index"), 5000, 0.0):
         run = bgsearch("query", "tuần tra")
         assert "note: an indexing run of 5,000 files has been writing into index" in run.stderr
         assert "from its last commit (5 articles)" in run.stderr
