@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,9 +17,21 @@ import typer
 from typer.core import TyperGroup
 
 from bgsearch.errors import BgsearchError, ExitStatus, InterruptedRunError, NothingToIndexError
+from bgsearch.options import (
+    AllCopies,
+    AsJson,
+    DocId,
+    IndexDir,
+    Limit,
+    Since,
+    SourceName,
+    Until,
+    filters,
+    queries,
+)
 
 if TYPE_CHECKING:
-    from bgsearch.search import Filters, Hit
+    from bgsearch.search import Hit
 
 PROG = "bgsearch"
 DEFAULT_INDEX = Path("index")
@@ -64,45 +76,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-# Options shared by commands, defined once.
-IndexDir = Annotated[
-    Path,
-    typer.Option(
-        "--index",
-        envvar="BGSEARCH_INDEX",
-        show_envvar=True,
-        help="Index folder (default: ./index).",
-        show_default=False,
-    ),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Write JSON Lines to stdout.")]
-# A bound no reader reaches by hand that keeps memory and time in check (every hit is read).
-MAX_LIMIT = 500
-Limit = Annotated[
-    int, typer.Option("-n", "--limit", min=1, max=MAX_LIMIT, help="Hits (per query).")
-]
-DocId = Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")]
-Since = Annotated[
-    str | None,
-    typer.Option("--since", metavar="DATE", help="Published on or after DATE (YYYY[-MM[-DD]])."),
-]
-Until = Annotated[
-    str | None,
-    typer.Option("--until", metavar="DATE", help="Published on or before DATE (YYYY[-MM[-DD]])."),
-]
-SourceName = Annotated[
-    str | None,
-    typer.Option(
-        "--source", metavar="NAME", help="From sources whose name holds the words of NAME."
-    ),
-]
-AllCopies = Annotated[
-    bool,
-    typer.Option(
-        "--all", help="List every syndicated copy as a hit (default: one hit, '+N copies')."
-    ),
-]
 
 
 def _version(value: bool) -> None:
@@ -292,19 +265,19 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             raise BgsearchError(f"--sort takes {', '.join(SORTS)}, not {sort!r}")
         if facet is not None and facet not in FACETS:
             raise BgsearchError(f"--facet takes {', '.join(FACETS)}, not {facet!r}")
-        filters = _filters(since, until, source)
+        chosen = filters(since, until, source)
         found_any = False
         with Searcher(index) as searcher:
             _say_if_building(index, searcher.documents)
             batch = query == "-"
-            for text in _queries(query):
+            for text in queries(query):
                 hits = searcher.search(
-                    text, limit, filters=filters, sort=sort, collapse=not every_copy
+                    text, limit, filters=chosen, sort=sort, collapse=not every_copy
                 )
                 found_any = found_any or bool(hits)
                 for note in searcher.notes:
                     sys.stderr.write(f"{PROG}: note: {note}\n")
-                buckets = searcher.facets(text, facet, filters) if facet else None
+                buckets = searcher.facets(text, facet, chosen) if facet else None
                 suggestion = hits[0].suggestion if hits else searcher.suggest(text)
                 if as_json:
                     from bgsearch.render import write_facets, write_jsonl, write_record
@@ -351,7 +324,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
 
         with Searcher(index) as searcher:
             hits = searcher.similar(
-                doc_id, limit, filters=_filters(since, until, source), collapse=not every_copy
+                doc_id, limit, filters=filters(since, until, source), collapse=not every_copy
             )
         if hits is None:
             return _no_article(doc_id, index)
@@ -450,46 +423,6 @@ def _no_article(doc_id: str, index: Path) -> ExitStatus:
 
     sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}\n")
     return ExitStatus.NO_HITS
-
-
-def _filters(since: str | None, until: str | None, source: str | None) -> Filters:
-    from bgsearch.search import Filters
-
-    return Filters(
-        _date_option("--since", since, end=False), _date_option("--until", until, end=True), source
-    )
-
-
-def _date_option(option: str, value: str | None, end: bool) -> str | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD as the first (or, for an end, the last) day it covers."""
-    if value is None:
-        return None
-    import calendar
-    import re
-    from datetime import date
-
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
-    try:
-        if not match:
-            raise ValueError
-        year = int(match.group(1))
-        month = int(match.group(2) or (12 if end else 1))
-        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
-        day = int(match.group(3) or (last if end else 1))
-        return date(year, month, day).isoformat()
-    except ValueError:
-        raise BgsearchError(
-            f"{option} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}"
-        ) from None
-
-
-def _queries(query: str) -> Iterator[str]:
-    if query != "-":
-        yield query
-        return
-    for line in sys.stdin:
-        if line.strip():
-            yield line.strip()
 
 
 def _print_people(text: str, hits: list[Hit], heading: bool) -> None:

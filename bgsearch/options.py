@@ -1,0 +1,99 @@
+"""The command line's shared options, and turning their values into the core's.
+
+Imported by cli.py at start-up: neither Whoosh nor Rich here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bgsearch.errors import BgsearchError
+
+if TYPE_CHECKING:
+    from bgsearch.search import Filters
+
+__all__ = ["MAX_LIMIT", "date_option", "filters", "queries"]
+
+# Options shared by commands, defined once.
+IndexDir = Annotated[
+    Path,
+    typer.Option(
+        "--index",
+        envvar="BGSEARCH_INDEX",
+        show_envvar=True,
+        help="Index folder (default: ./index).",
+        show_default=False,
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Write JSON Lines to stdout.")]
+# A bound no reader reaches by hand that keeps memory and time in check (every hit is read).
+MAX_LIMIT = 500
+Limit = Annotated[
+    int, typer.Option("-n", "--limit", min=1, max=MAX_LIMIT, help="Hits (per query).")
+]
+DocId = Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")]
+Since = Annotated[
+    str | None,
+    typer.Option("--since", metavar="DATE", help="Published on or after DATE (YYYY[-MM[-DD]])."),
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", metavar="DATE", help="Published on or before DATE (YYYY[-MM[-DD]])."),
+]
+SourceName = Annotated[
+    str | None,
+    typer.Option(
+        "--source", metavar="NAME", help="From sources whose name holds the words of NAME."
+    ),
+]
+AllCopies = Annotated[
+    bool,
+    typer.Option(
+        "--all", help="List every syndicated copy as a hit (default: one hit, '+N copies')."
+    ),
+]
+
+
+def filters(since: str | None, until: str | None, source: str | None) -> Filters:
+    from bgsearch.search import Filters
+
+    return Filters(
+        date_option("--since", since, end=False), date_option("--until", until, end=True), source
+    )
+
+
+def date_option(option: str, value: str | None, end: bool) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD as the first (or, for an end, the last) day it covers."""
+    if value is None:
+        return None
+    import calendar
+    import re
+    from datetime import date
+
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+    try:
+        if not match:
+            raise ValueError
+        year = int(match.group(1))
+        month = int(match.group(2) or (12 if end else 1))
+        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+        day = int(match.group(3) or (last if end else 1))
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise BgsearchError(
+            f"{option} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}"
+        ) from None
+
+
+def queries(query: str) -> Iterator[str]:
+    if query != "-":
+        yield query
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
