@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -276,13 +277,23 @@ class RichProgress(Progress):
         self._bar.stop()
 
 
+# Skipped files listed one by one; past that, counted by reason (a folder of a million
+# empty files printed a million lines).
+SKIPS_SHOWN = 20
+
+
 def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
     """The indexing summary on stderr: every skipped file with its reason, then the counts."""
     from bgsearch.documents import MAX_CHARS
 
     err = stream or sys.stderr
-    for skip in report.skipped:
+    for skip in report.skipped[:SKIPS_SHOWN]:
         err.write(f"bgsearch: skipped {printable(skip.path)}: {skip.reason}\n")
+    rest = Counter(skip.reason for skip in report.skipped[SKIPS_SHOWN:])
+    if rest:
+        reasons = ", ".join(f"{printable(r)}: {n:,}" for r, n in rest.most_common(3))
+        more = ", …" if len(rest) > 3 else ""
+        err.write(f"bgsearch: skipped {rest.total():,} more files ({reasons}{more})\n")
     for path in report.truncated:
         err.write(
             f"bgsearch: note: {_display_path(path)}: only the first {MAX_CHARS:,} characters "

@@ -333,3 +333,18 @@ def test_a_query_during_a_build_says_it_answers_from_the_last_commit(tmp_path: P
     # a marker a killed run left behind, with no run holding its lock: nothing under way
     (Path("index") / BUILDING).write_text('{"files": 3}', encoding="utf-8")
     assert "indexing run" not in bgsearch("query", "tuần tra").stderr
+
+
+def test_many_skipped_files_are_listed_up_to_twenty_then_counted(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(50):
+        (folder / f"{n:02d}.txt").write_text("", encoding="utf-8")
+    (folder / "ok.txt").write_text("Tuần tra\nTuần tra biên giới.\n", encoding="utf-8")
+    run = bgsearch("index", str(folder), "--index", str(tmp_path / "ix"))
+    assert run.exit_code == 0, run.stderr
+    lines = run.stderr.splitlines()
+    # on 225431c: one line per file (a million empty files printed a million lines)
+    assert sum(line.startswith("bgsearch: skipped ") for line in lines) == 21
+    assert "bgsearch: skipped 30 more files (empty: 30)" in lines
+    assert lines[-1].endswith("skipped 50")

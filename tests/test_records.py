@@ -87,3 +87,37 @@ def test_records_follow_their_file_on_re_runs(tmp_path: Path) -> None:
     run = bgsearch("index", "docs")
     assert "(0 unchanged, 1 removed)" in run.stderr
     assert bgsearch("query", "biên giới", "--json").ids == []
+
+
+def test_a_big_json_lines_file_keeps_every_record(tmp_path: Path, monkeypatch: Any) -> None:
+    # Text files are read up to 4 * MAX_CHARS bytes (a document is cut there anyway); on
+    # 225431c a records file was cut there too: of a million records (66 MB), 119,162 were
+    # indexed and one "not JSON" skip said nothing of the rest.
+    monkeypatch.setattr("bgsearch.documents.MAX_CHARS", 1_000)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    rows = [{"title": f"Tin {n}", "body": f"tuần tra biên giới mã{n}"} for n in range(200)]
+    (folder / "all.jsonl").write_text(jsonl(*rows), encoding="utf-8")
+    assert (folder / "all.jsonl").stat().st_size > 4 * 1_000
+    run = bgsearch("index", str(folder), "--index", str(tmp_path / "ix"))
+    assert run.exit_code == 0, run.stderr
+    assert "(200 documents)" in run.stderr
+    assert "skipped 0" in run.stderr
+    last = bgsearch("query", "mã199", "--index", str(tmp_path / "ix"), "--json")
+    assert last.ids == ["all.jsonl#200"]
+
+
+def test_a_records_file_over_the_bound_is_skipped_with_advice(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("bgsearch.index.MAX_RECORD_FILE_BYTES", 2 << 20)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "small.jsonl").write_text(jsonl({"title": "Nhỏ", "body": "tuần tra"}), "utf-8")
+    with open(folder / "huge.jsonl", "w", encoding="utf-8") as f:
+        row = json.dumps({"title": "Lớn", "body": "biên giới " * 100}, ensure_ascii=False)
+        f.write((row + "\n") * 3000)
+    run = bgsearch("index", str(folder), "--index", str(tmp_path / "ix"))
+    assert run.exit_code == 0, run.stderr
+    assert "huge.jsonl: over 2 MB of records: split it into smaller files" in run.stderr
+    assert "indexed 1 file" in run.stderr
