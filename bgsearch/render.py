@@ -195,7 +195,7 @@ def _hanging(console: Console, first: str, text: Text, indent: int) -> None:
     for number, line in enumerate(lines):
         line.rstrip()
         lead = first.rjust(indent - 1) + " " if number == 0 else " " * indent
-        console.print(Text(lead, style="bold") + line, soft_wrap=True)
+        console.print(Text.assemble((lead, "bold"), line), soft_wrap=True)
 
 
 def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None) -> None:
@@ -216,10 +216,15 @@ def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None
             meta.append(f"  +{len(hit.copies)} {many}", style="magenta")
         if hit.missing:
             meta.append(f"  missing: {', '.join(hit.missing)}", style="dim")
-        title = _styled(hit.title, hit.title_highlights, "bold", "bold yellow")
+        # NO_COLOR means no colour, not no emphasis: matches stay bold, underlined in titles
+        plain = console.no_color
+        title = _styled(
+            hit.title, hit.title_highlights, "bold", "bold underline" if plain else "bold yellow"
+        )
         _hanging(console, f"{hit.rank}.", title, indent)
         _hanging(console, "", meta, indent)
-        _hanging(console, "", _styled(hit.snippet, hit.highlights, "", "bold yellow"), indent)
+        snippet = _styled(hit.snippet, hit.highlights, "", "bold" if plain else "bold yellow")
+        _hanging(console, "", snippet, indent)
         console.print()
 
 
@@ -232,7 +237,13 @@ def stderr_console() -> Console:
 def stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, markup=False, emoji=False)
+    class _Stdout(Console):
+        def on_broken_pipe(self) -> None:
+            """The reader went away (``| head``): the CLI stops quietly with the status of
+            what was found. Rich's own handler exits 1, which reads as "no hits"."""
+            raise BrokenPipeError
+
+    return _Stdout(highlight=False, markup=False, emoji=False)
 
 
 class RichProgress(Progress):

@@ -137,3 +137,58 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     )
     assert "Traceback" not in done.stderr
     assert done.returncode == 0
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["terminal", "json"])
+def test_a_reader_that_stops_early_is_not_no_hits(tmp_path: Path, as_json: bool) -> None:
+    from tests.test_indexing_runs import generate
+
+    docs = generate(tmp_path / "docs", 300)
+    assert run("index", str(docs), "--index", "ix", cwd=tmp_path).returncode == 0
+    # more output than a pipe holds (64 KB), so the writer meets the closed pipe
+    json_flag = "--json" if as_json else ""
+    line = f"{BIN / 'bgsearch'} query 'bản tin' -n 300 --index ix {json_flag} | head -1"
+    done = subprocess.run(
+        ["bash", "-c", line + "; echo status ${PIPESTATUS[0]} >&2"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # on 225431c the terminal output exited 1 ("no hits"): Rich's own broken-pipe exit
+    assert done.stderr.splitlines()[-1] == "status 0", done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stdout.splitlines()) == 1
+
+
+def _styled_output(tmp_path: Path, **env: str) -> list[str]:
+    assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
+    done = subprocess.run(
+        [str(BIN / "bgsearch"), "query", "biên giới", "-n", "1", "--index", "ix"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "FORCE_COLOR": "1", "COLUMNS": "100", **env},
+    )
+    return done.stdout.splitlines()
+
+
+BOLD, UNDERLINE, YELLOW, RESET = "\x1b[1m", "\x1b[1;4m", "\x1b[1;33m", "\x1b[0m"
+
+
+def test_only_the_title_is_bold_and_matches_stand_out(tmp_path: Path) -> None:
+    title, meta, snippet, *_ = _styled_output(tmp_path)
+    # on 225431c the title's bold ran on over the path and the snippet
+    assert meta.startswith(f"{BOLD}    {RESET}\x1b[36m"), repr(meta)
+    assert snippet.startswith(f"{BOLD}    {RESET}…{YELLOW}biên{RESET} {YELLOW}giới"), repr(snippet)
+    assert f"{YELLOW}biên{RESET}" in title
+
+
+def test_no_color_keeps_the_matches_emphasised_without_colour(tmp_path: Path) -> None:
+    lines = _styled_output(tmp_path, NO_COLOR="1")
+    title, _, snippet, *_ = lines
+    assert not any(f"\x1b[{n}" in line for line in lines for n in ("3", "1;3"))  # no colour
+    # on 225431c the matches were plain: the highlights were gone
+    assert f"{UNDERLINE}biên{RESET}" in title
+    assert f"{BOLD}biên{RESET} {BOLD}giới{RESET}" in snippet
