@@ -263,16 +263,10 @@ def _index_one(
         stat = source.path.stat()
         if before.unchanged(file_id, source.root, stat):
             return False
-        if not S_ISREG(stat.st_mode):  # a FIFO would block the read forever
-            after.entries.pop(file_id, None)
-            return Skip(text_path(source.path), "not a regular file")
         records = source.path.suffix.lower() in RECORD_FILES
-        if records and stat.st_size > MAX_RECORD_FILE_BYTES:
+        if problem := _unreadable(stat, records):
             after.entries.pop(file_id, None)
-            return Skip(
-                text_path(source.path),
-                f"over {MAX_RECORD_FILE_BYTES >> 20:,} MB of records: split it into smaller files",
-            )
+            return Skip(text_path(source.path), problem)
         raw = _read(source.path, whole=records)
     except OSError as error:
         after.entries.pop(file_id, None)
@@ -303,6 +297,15 @@ def _index_one(
     docs = tuple(new_ids) if new_ids != [file_id] else ()
     after.entries[file_id] = replace(entry, docs=docs)
     return True
+
+
+def _unreadable(stat: os.stat_result, records: bool) -> str | None:
+    """Why a file is not read at all, if it is not."""
+    if not S_ISREG(stat.st_mode):  # a FIFO would block the read forever
+        return "not a regular file"
+    if records and stat.st_size > MAX_RECORD_FILE_BYTES:
+        return f"over {MAX_RECORD_FILE_BYTES >> 20:,} MB of records: split it into smaller files"
+    return None
 
 
 def _read(path: Path, whole: bool = False) -> bytes:
