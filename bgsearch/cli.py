@@ -283,10 +283,8 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
                     from bgsearch.render import write_facets, write_jsonl, write_record
 
                     write_jsonl(hits)
-                    if suggestion and not hits:  # else every hit carries it
-                        write_record(
-                            {"type": "suggestion", "query": text, "suggestion": suggestion}
-                        )
+                    if not hits and (batch or suggestion):  # a batch: a record per query
+                        write_record({"type": "no_hits", "query": text, "suggestion": suggestion})
                     if facet and buckets:
                         write_facets(text, facet, buckets)
                 else:

@@ -91,9 +91,18 @@ def date_option(option: str, value: str | None, end: bool) -> str | None:
 
 
 def queries(query: str) -> Iterator[str]:
+    """The query, or for ``-`` each non-blank line of stdin, read as UTF-8 (a byte order mark
+    at the start is not part of the first query), one at a time: a batch of any size streams."""
     if query != "-":
         yield query
         return
-    for line in sys.stdin:
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise BgsearchError(
+                f"stdin line {number} is not UTF-8 text (byte {error.start + 1}); queries are"
+                " read as UTF-8: convert them first, e.g. iconv -f cp1258 -t utf-8"
+            ) from None
         if line.strip():
             yield line.strip()

@@ -36,10 +36,10 @@ class Run:
 
     @property
     def ids(self) -> list[str]:
-        return [r["id"] for r in self.records]
+        return [r["id"] for r in self.records if r["type"] == "hit"]
 
 
-def bgsearch(*args: str, input: str | None = None) -> Run:
+def bgsearch(*args: str, input: str | bytes | None = None) -> Run:
     """Run the real CLI in-process, as a user would from a shell."""
     result = CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
     return Run(result.exit_code, result.stdout, result.stderr)

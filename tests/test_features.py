@@ -216,13 +216,34 @@ def test_no_suggestion_for_accented_or_foreign_queries(seed_index: Path, typed: 
         "query", "--index", str(seed_index), "--json", typed).records)  # fmt: skip
 
 
-def test_a_suggestion_without_hits_is_its_own_record(seed_index: Path) -> None:
-    run = bgsearch("query", "--index", str(seed_index), "--json", "tuaanf tra xyzzyq")
-    assert run.exit_code in (0, 1)
-    if run.exit_code == 1:
-        assert run.records == [
-            {"type": "suggestion", "query": "tuaanf tra xyzzyq", "suggestion": "tuần tra xyzzyq"}
-        ]
+def test_a_query_without_hits_is_a_record_with_its_suggestion(seed_index: Path) -> None:
+    run = bgsearch("query", "--index", str(seed_index), "--json", "tuaanf traa")
+    assert run.exit_code == 1
+    # on 225431c: a "suggestion" record, and no record at all without a suggestion
+    assert run.records == [{"type": "no_hits", "query": "tuaanf traa", "suggestion": "tuần trâ"}]
+
+
+def test_a_batch_gives_every_query_a_record_and_reads_utf8(seed_index: Path) -> None:
+    batch = "\ufefftuần tra\nxyzzyq\nbiên giới\n".encode()
+    run = bgsearch("query", "--index", str(seed_index), "--json", "-n", "1", "-", input=batch)
+    assert run.exit_code == 0, run.stderr
+    # on 225431c the BOM stayed in the first query and "xyzzyq" left no record at all
+    assert [(r["type"], r["query"]) for r in run.records] == [
+        ("hit", "tuần tra"),
+        ("no_hits", "xyzzyq"),
+        ("hit", "biên giới"),
+    ]
+
+
+def test_a_batch_that_is_not_utf8_says_so(seed_index: Path) -> None:
+    run = bgsearch(
+        "query", "--index", str(seed_index), "--json", "-", input="giá vàng\n".encode("cp1258")
+    )
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "bgsearch: error: stdin line 1 is not UTF-8 text (byte 3); queries are read as UTF-8:"
+        " convert them first, e.g. iconv -f cp1258 -t utf-8\n"
+    )
 
 
 def test_facets_and_stats_span_segments_without_dates(tmp_path: Path) -> None:
