@@ -288,11 +288,12 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
                     if facet and buckets:
                         write_facets(text, facet, buckets)
                 else:
-                    _print_people(text, hits, heading=batch)
-                    if suggestion:
+                    if suggestion:  # before the hits, where a reader looks first
                         from bgsearch.render import printable
 
+                        sys.stdout.flush()
                         sys.stderr.write(f"Did you mean: {printable(suggestion)}?\n")
+                    _print_people(text, hits, heading=batch)
                     if facet and buckets:
                         from bgsearch.render import print_facets, stdout_console
 

@@ -47,8 +47,19 @@ def suggest(searcher: Any, text: str) -> str | None:
     suggestion = text
     for token, word in reversed(list(zip(tokens, decoded, strict=True))):
         if word.lower() != token.text.lower():
-            suggestion = suggestion[: token.start] + word + suggestion[token.end :]
+            suggestion = (
+                suggestion[: token.start] + _cased(word, token.text) + suggestion[token.end :]
+            )
     return suggestion if suggestion != text else None
+
+
+def _cased(word: str, typed: str) -> str:
+    """``word`` with the capitals of what was typed: "Ha" -> "Hà", "HA" -> "HÀ"."""
+    if len(typed) > 1 and typed.isupper():
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
 
 
 def _in_context(searcher: Any, words: list[str]) -> list[str] | None:

@@ -199,7 +199,7 @@ def test_did_you_mean_restores_accents_from_the_index(
     seed_index: Path, typed: str, meant: str
 ) -> None:
     people = bgsearch("query", "--index", str(seed_index), "--", typed)
-    assert people.stderr.splitlines()[-1] == f"Did you mean: {meant}?"
+    assert people.stderr.splitlines()[0] == f"Did you mean: {meant}?"
     records = bgsearch("query", "--index", str(seed_index), "--json", "--", typed).records
     assert {r.get("suggestion") for r in records} == {meant}
 

@@ -192,3 +192,17 @@ def test_no_color_keeps_the_matches_emphasised_without_colour(tmp_path: Path) ->
     # on 225431c the matches were plain: the highlights were gone
     assert f"{UNDERLINE}biên{RESET}" in title
     assert f"{BOLD}biên{RESET} {BOLD}giới{RESET}" in snippet
+
+
+def test_did_you_mean_comes_first_with_the_capitals_typed(tmp_path: Path) -> None:
+    assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
+    done = subprocess.run(
+        ["bash", "-c", f"{BIN / 'bgsearch'} query 'Cong AN bien' -n 2 --index ix 2>&1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # on 225431c: after the hits, where nobody looks, and as "công an biên"
+    assert done.stdout.splitlines()[0] == "Did you mean: Công AN biên?"
+    assert done.stdout.splitlines()[1].startswith(" 1. ")
