@@ -36,6 +36,11 @@ def printable(text: str) -> str:
     return text.translate(_UNPRINTABLE)
 
 
+# An article's text as written: line breaks kept, any other control character a space, one
+# character for one, so that highlight offsets still point at the words.
+_PROSE = {c: " " for c in _UNPRINTABLE if c != ord("\n")}
+
+
 def _article_keys(item: Hit | Article) -> dict[str, object]:
     """The keys a hit and a shown article share, in the contract's order."""
     return {
@@ -113,7 +118,9 @@ def print_article(article: Article, console: Console) -> None:
     console.print(meta)
     console.print(Text(_display_path(article.path), style="dim"))
     console.print()
-    console.print(_styled(article.body, article.highlights, "", "bold yellow"))
+    plain = console.no_color
+    match = "bold" if plain else "bold yellow"
+    console.print(_styled(article.body, article.highlights, "", match, prose=True))
 
 
 def print_stats(stats: IndexStats, index_dir: Path, console: Console) -> None:
@@ -178,10 +185,12 @@ def _display_path(path: str) -> str:
     return printable(path if relative.startswith("..") else relative)
 
 
-def _styled(text: str, spans: Sequence[tuple[int, int]], base: str, match: str) -> Text:
+def _styled(
+    text: str, spans: Sequence[tuple[int, int]], base: str, match: str, prose: bool = False
+) -> Text:
     from rich.text import Text
 
-    styled = Text(printable(text), style=base)
+    styled = Text(text.translate(_PROSE) if prose else printable(text), style=base)
     for start, end in spans:
         styled.stylize(match, start, end)
     return styled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -241,3 +242,19 @@ def test_boilerplate_is_neither_indexed_nor_shown(seed_index: Path) -> None:
     for furniture in ["Ý kiến bạn đọc", "Tìm kiếm theo ngày", "Zalo"]:
         run = bgsearch("query", f'"{furniture}"', "--index", str(seed_index), "--json")
         assert run.exit_code == 1, furniture
+
+
+def test_show_prints_the_article_as_written_with_marks_on_the_words(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = "004_d4b2fff87a9d68e3.txt"
+    plain = bgsearch("show", article, "--index", str(seed_index))
+    assert plain.exit_code == 0
+    assert "\\x0a" not in plain.stdout  # on 225431c: every paragraph break
+    assert plain.stdout.endswith("\n\nNông Văn Tuấn\n")  # its last paragraph, on its own
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    marked = bgsearch("show", article, "--index", str(seed_index), "--highlight", "tuần tra")
+    words = re.findall(r"\x1b\[1;33m([^\x1b]*)\x1b\[0m", marked.stdout)
+    # on 225431c the marks slid 3 characters per paragraph break ("[bỏ t]r[ạm ]")
+    assert {w.lower() for w in words} <= {"tuần", "tra", "tuấn"}
+    assert words.count("tra") >= 3
