@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -110,17 +111,55 @@ def print_article(article: Article, console: Console) -> None:
     """One article for people: title, metadata, then the text, matches highlighted."""
     from rich.text import Text
 
-    console.print(_styled(article.title, article.title_highlights, "bold", "bold yellow"))
+    _lines(console, _styled(article.title, article.title_highlights, "bold", "bold yellow"))
     meta = Text(printable(article.id), style="cyan")
     for part in (article.date, article.source, article.url):
         if part:
             meta.append(f"  {printable(part)}", style="green")
-    console.print(meta)
-    console.print(Text(_display_path(article.path), style="dim"))
+    _lines(console, meta)
+    _lines(console, Text(_display_path(article.path), style="dim"))
     console.print()
     plain = console.no_color
     match = "bold" if plain else "bold yellow"
-    console.print(_styled(article.body, article.highlights, "", match, prose=True))
+    _lines(console, _styled(article.body, article.highlights, "", match, prose=True))
+
+
+def _lines(console: Console, text: Text, width: int | None = None) -> list[Text]:
+    """``text`` as the lines to print: on a terminal, wrapped to its width between words,
+    never inside one (a URL stays whole: the terminal shows it on, and it can be opened); piped,
+    its own lines, however long. Printed unless a ``width`` is given."""
+    if not console.is_terminal:
+        lines = list(text.split("\n"))
+    else:
+        lines = list(text.divide(_breaks(text.plain, width or console.width)))
+    for line in lines:
+        if line.plain.endswith("\n"):
+            line.right_crop(1)
+        line.rstrip()
+        if width is None:
+            console.print(line, soft_wrap=True)
+    return lines
+
+
+def _breaks(plain: str, width: int) -> list[int]:
+    """Where to break ``plain`` to fit ``width`` cells: after each line break, and before a
+    word that would pass the width (a longer word keeps a line of its own)."""
+    from rich.cells import cell_len
+
+    breaks: list[int] = []
+    column = 0
+    for token in re.finditer(r"\n| +|[^ \n]+", plain):
+        piece = token.group()
+        if piece == "\n":
+            breaks.append(token.end())
+            column = 0
+            continue
+        size = cell_len(piece)
+        if not piece.startswith(" ") and column and column + size > width:
+            breaks.append(token.start())
+            column = 0
+        column += size
+    return breaks
 
 
 def print_stats(stats: IndexStats, index_dir: Path, console: Console) -> None:
@@ -200,9 +239,7 @@ def _hanging(console: Console, first: str, text: Text, indent: int) -> None:
     """Print ``text`` wrapped to the console, continuation lines under its first word."""
     from rich.text import Text
 
-    lines = text.wrap(console, max(20, console.width - indent))
-    for number, line in enumerate(lines):
-        line.rstrip()
+    for number, line in enumerate(_lines(console, text, max(20, console.width - indent))):
         lead = first.rjust(indent - 1) + " " if number == 0 else " " * indent
         console.print(Text.assemble((lead, "bold"), line), soft_wrap=True)
 
@@ -243,7 +280,37 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
+class _TrimmedLines:
+    """A text stream that drops the spaces ending each line (Rich pads wrapped lines and
+    table cells), colour codes kept."""
+
+    _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$")
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream, self._pending = stream, ""
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        for line in lines:
+            self._stream.write(self._TRAILING.sub(r"\1", line) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._TRAILING.sub(r"\1", self._pending))
+            self._pending = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
 def stdout_console() -> Console:
+    """Standard output for people: wrapped to a terminal's width, never when piped (a line
+    per line, whatever its length), and no line ends in spaces."""
     from rich.console import Console
 
     class _Stdout(Console):
@@ -252,7 +319,15 @@ def stdout_console() -> Console:
             what was found. Rich's own handler exits 1, which reads as "no hits"."""
             raise BrokenPipeError
 
-    return _Stdout(highlight=False, markup=False, emoji=False)
+    terminal = sys.stdout.isatty()
+    return _Stdout(
+        file=_TrimmedLines(sys.stdout),  # type: ignore[arg-type]
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=not terminal,
+        width=None if terminal else 1_000_000,
+    )
 
 
 class RichProgress(Progress):

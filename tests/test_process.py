@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,7 +78,9 @@ def test_importing_the_cli_loads_nothing_heavy() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "bgsearch"), *args],
         cwd=cwd,
@@ -85,6 +88,7 @@ def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Completed
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -206,3 +210,40 @@ def test_did_you_mean_comes_first_with_the_capitals_typed(tmp_path: Path) -> Non
     # on 225431c: after the hits, where nobody looks, and as "công an biên"
     assert done.stdout.splitlines()[0] == "Did you mean: Công AN biên?"
     assert done.stdout.splitlines()[1].startswith(" 1. ")
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_piped_output_is_not_wrapped_and_no_line_ends_in_spaces(tmp_path: Path) -> None:
+    assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
+    env = {"COLUMNS": "60"}
+    query = run("query", "tuần tra", "-n", "3", "--index", "ix", cwd=tmp_path, env=env).stdout
+    # on 225431c: hard-wrapped at the width even when piped, lines ending in spaces
+    snippets = query.split("\n\n")
+    assert all(len(block.splitlines()) == 3 for block in snippets if block)  # title, meta, text
+    show = run("show", "004_d4b2fff87a9d68e3.txt", "--index", "ix", cwd=tmp_path, env=env).stdout
+    assert "https://bienphong.com.vn/so-ket-thuc-hien-quy-che-phoi-hop-giua-dang-uy-bdbp" in show
+    stats = run("stats", "--index", "ix", cwd=tmp_path, env=env).stdout
+    for out in (query, show, stats):
+        assert not [line for line in out.splitlines() if line.endswith(" ")]
+
+
+def test_a_terminal_wraps_to_its_width_between_words(tmp_path: Path) -> None:
+    assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
+    command = f"{BIN / 'bgsearch'} show 004_d4b2fff87a9d68e3.txt --index ix"
+    done = subprocess.run(  # a real pseudo-terminal
+        ["script", "-qec", command, "/dev/null"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "60"},
+    )
+    lines = [ANSI.sub("", line).rstrip("\r") for line in done.stdout.splitlines()]
+    url = next(line for line in lines if "https://" in line)
+    # on 225431c the URL was cut in three at 80 columns: no terminal opens half a URL
+    assert url.endswith("bien-gioi-post486718.html")
+    assert all(len(line) <= 60 for line in lines if "https://" not in line)
+    assert "Chiều ngày 14/2, tại huyện Hạ Lang, Đảng ủy BĐBP Cao Bằng và" in lines
+    assert not [line for line in lines if line.endswith(" ")]
