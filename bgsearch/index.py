@@ -58,9 +58,10 @@ __all__ = ["IndexReport", "Progress", "build_index"]
 # Runs of this many files or more to read use worker processes (see writer.py).
 PARALLEL_FROM = 1_000
 # A JSON or JSON Lines file is read whole (its records are parsed at once, each cut at
-# documents.MAX_CHARS): a file of a million short records (66 MB) took 1.3 GB and 6 min.
-# Bigger files are skipped with the advice to split them, rather than exhaust memory.
-MAX_RECORD_FILE_BYTES = 256 << 20
+# documents.MAX_CHARS): a file of a million short records (66 MB) took 561 s and 2.0 GB
+# (about 1.3 KB a record beside Whoosh's own pool). Bigger than this, it is skipped with the
+# advice to split it, rather than exhaust memory.
+MAX_RECORD_FILE_BYTES = 128 << 20
 
 
 @dataclass(frozen=True, slots=True)
