@@ -322,11 +322,14 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
         from bgsearch.search import Searcher
 
         with Searcher(index) as searcher:
-            hits = searcher.similar(
-                doc_id, limit, filters=filters(since, until, source), collapse=not every_copy
-            )
+            found = searcher.resolve(doc_id)
+            hits = None
+            if not isinstance(found, list):
+                hits = searcher.similar(
+                    found, limit, filters=filters(since, until, source), collapse=not every_copy
+                )
         if hits is None:
-            return _no_article(doc_id, index)
+            return _no_article(doc_id, index, found if isinstance(found, list) else [])
         if as_json:
             from bgsearch.render import write_jsonl
 
@@ -360,9 +363,10 @@ def show_command(
         from bgsearch.search import Searcher
 
         with Searcher(index) as searcher:
-            article = searcher.article(doc_id, highlight)
+            found = searcher.resolve(doc_id)
+            article = None if isinstance(found, list) else searcher.article(found, highlight)
         if article is None:
-            return _no_article(doc_id, index)
+            return _no_article(doc_id, index, found if isinstance(found, list) else [])
         if as_json:
             from bgsearch.render import article_record, write_record
 
@@ -417,10 +421,11 @@ def _say_if_building(index: Path, documents: int) -> None:
     )
 
 
-def _no_article(doc_id: str, index: Path) -> ExitStatus:
+def _no_article(doc_id: str, index: Path, closest: list[str]) -> ExitStatus:
     from bgsearch.render import printable
 
-    sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}\n")
+    nearest = "; closest: " + ", ".join(printable(i) for i in closest) if closest else ""
+    sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}{nearest}\n")
     return ExitStatus.NO_HITS
 
 

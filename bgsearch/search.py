@@ -10,6 +10,7 @@ syndicated copies, and hits with their snippets.
 
 from __future__ import annotations
 
+import difflib
 import pickle
 import struct
 import zlib
@@ -222,6 +223,30 @@ class Searcher:
                 docs &= allowed
             column = ix.SOURCE if facet == "source" else ix.DATE
             return bucket_counts(column_values(self._searcher.reader(), column, docs), facet)
+
+    def resolve(self, ref: str) -> str | list[str]:
+        """The id an article was referred to by: its id, the path a hit showed (absolute or
+        relative to here), or its id without the extension when only one article has it;
+        else the closest ids (at most 3, perhaps none)."""
+        with self._reading():
+            if self._searcher.document_number(**{ix.ID: ref}) is not None:
+                return ref
+            ids = [_text(t) for t in self._searcher.reader().field_terms(ix.ID)]
+        path = Path(ref).expanduser()
+        whole = str(path.resolve()) if path.exists() else None
+        found = [
+            i
+            for i in ids
+            if (whole is not None and whole.endswith(f"/{i}"))
+            or Path(i).with_suffix("").as_posix() == ref
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return sorted(found)[:3]
+        stems = {Path(i).with_suffix("").as_posix(): i for i in ids}  # ".txt" is no likeness
+        typed = Path(ref).with_suffix("").as_posix()
+        return [stems[s] for s in difflib.get_close_matches(typed, stems, n=3, cutoff=0.6)]
 
     def article(self, doc_id: str, highlight: str | None = None) -> Article | None:
         """The article with id ``doc_id``, its matches of ``highlight`` marked; None if absent."""
@@ -484,3 +509,7 @@ class Searcher:
             copies=copies,
             missing=tuple(plan.groups[i].text for i in match.missing),
         )
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -258,3 +258,30 @@ def test_show_prints_the_article_as_written_with_marks_on_the_words(
     # on 225431c the marks slid 3 characters per paragraph break ("[bỏ t]r[ạm ]")
     assert {w.lower() for w in words} <= {"tuần", "tra", "tuấn"}
     assert words.count("tra") >= 3
+
+
+def test_show_and_similar_take_the_path_a_hit_shows_or_the_id_without_extension(
+    seed_index: Path,
+) -> None:
+    from tests.conftest import SEEDS
+
+    hit = bgsearch("query", "Trùng Khánh", "--index", str(seed_index), "--json").records[0]
+    article = "003_e1e0cd69ceee4c10.txt"
+    assert hit["id"] == article
+    # on 225431c each of these said "no article with id"
+    for ref in (hit["path"], str(SEEDS / article), "003_e1e0cd69ceee4c10"):
+        shown = bgsearch("show", ref, "--index", str(seed_index), "--json")
+        assert shown.exit_code == 0, (ref, shown.stderr)
+        assert shown.records[0]["id"] == article
+        like = bgsearch("similar", ref, "--index", str(seed_index), "--json", "-n", "1")
+        assert like.exit_code == 0, (ref, like.stderr)
+        assert like.ids != [article]
+
+
+def test_an_unknown_id_suggests_the_closest(seed_index: Path) -> None:
+    run = bgsearch("show", "003_e1e0cd69", "--index", str(seed_index))
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"bgsearch: no article with id '003_e1e0cd69' in {seed_index};"
+        " closest: 003_e1e0cd69ceee4c10.txt\n"
+    )
