@@ -255,6 +255,14 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         ),
     ] = None,
     every_copy: AllCopies = False,
+    as_typed: Annotated[
+        bool,
+        typer.Option(
+            "--as-typed",
+            help="Search the words as typed, even when they read as Telex or VNI"
+            " ('gias vangf' is otherwise searched as 'giá vàng' when that finds more).",
+        ),
+    ] = False,
 ) -> None:
     """Search the index; hits are ranked best first."""
 
@@ -271,9 +279,15 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             _say_if_building(index, searcher.documents)
             batch = query == "-"
             for text in queries(query):
-                hits = searcher.search(
-                    text, limit, filters=chosen, sort=sort, collapse=not every_copy
-                )
+
+                def search(words: str) -> list[Hit]:
+                    return searcher.search(
+                        words, limit, filters=chosen, sort=sort, collapse=not every_copy
+                    )
+
+                hits = search(text)
+                if not as_typed:
+                    hits = _decoded_instead(text, hits, searcher.decoded(text), search)
                 found_any = found_any or bool(hits)
                 for note in searcher.notes:
                     sys.stderr.write(f"{PROG}: note: {note}\n")
@@ -419,6 +433,27 @@ def _say_if_building(index: Path, documents: int) -> None:
         f"{PROG}: note: an indexing run{files} has been writing into {index} for {minutes} min; "
         f"this answers from its last commit ({documents:,} articles)\n"
     )
+
+
+def _decoded_instead(
+    typed: str, hits: list[Hit], decoded: str | None, search: Callable[[str], list[Hit]]
+) -> list[Hit]:
+    """A query typed in Telex or VNI without an input method ("gias vangf"): the hits of the
+    decoded query, when they hold every word and the typed query's do not; else ``hits``."""
+    if decoded is None or (hits and not hits[0].missing):
+        return hits
+    instead = search(decoded)
+    if not instead or instead[0].missing:
+        return hits
+    from dataclasses import replace
+
+    from bgsearch.render import printable
+
+    sys.stderr.write(
+        f"Showing results for {printable(decoded)}; search instead for {printable(typed)}"
+        " with --as-typed\n"
+    )
+    return [replace(h, query=typed, searched=decoded) for h in instead]
 
 
 def _no_article(doc_id: str, index: Path, closest: list[str]) -> ExitStatus:

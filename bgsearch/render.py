@@ -68,6 +68,7 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "suggestion": hit.suggestion,
         "copies": list(hit.copies),
         "missing": list(hit.missing),
+        "searched": hit.searched,
     }
 
 

@@ -34,7 +34,7 @@ from bgsearch.ranking import RANKING, Ranking
 from bgsearch.retrieval import Retrieval, Scored
 from bgsearch.similar import spelled, telling_terms
 from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans
-from bgsearch.suggest import suggest
+from bgsearch.suggest import decoded_typing, suggest
 from bgsearch.text import analyze, term_forms
 
 __all__ = ["FACETS", "SORTS", "Article", "Filters", "Hit", "IndexStats", "Searcher"]
@@ -89,6 +89,7 @@ class Hit:
     suggestion: str | None = None  # "Did you mean": the query with its likely accents
     copies: tuple[str, ...] = ()  # ids of the syndicated copies folded into this hit
     missing: tuple[str, ...] = ()  # the query's words (as typed) this article lacks
+    searched: str | None = None  # searched instead of ``query``: its Telex/VNI decoding
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,11 @@ class Searcher:
     def notes(self) -> list[str]:
         """What the last search left out to stay within its bounds (shown on stderr)."""
         return list(self._retrieval.notes)
+
+    def decoded(self, text: str) -> str | None:
+        """``text`` typed in Telex or VNI without an input method, decoded ("gias vangf" ->
+        "giá vàng"), when every word decodes to a Vietnamese syllable; else None."""
+        return decoded_typing(text)
 
     def suggest(self, text: str) -> str | None:
         """ "Did you mean": ``text`` as the user most likely meant it, or None."""

@@ -19,7 +19,7 @@ from bgsearch import store as ix
 from bgsearch.snippets import spellings
 from bgsearch.text import accent_variants, decode_typing, exact_form, folded_form, pair, tokenize
 
-__all__ = ["suggest"]
+__all__ = ["decoded_typing", "suggest"]
 
 CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
 MAX_WORDS = 16  # a longer text is a pasted passage, not something mistyped
@@ -44,13 +44,27 @@ def suggest(searcher: Any, text: str) -> str | None:
         decoded = [
             m if w or not any(wrong) else t for t, m, w in zip(words, likely, wrong, strict=True)
         ]
-    suggestion = text
-    for token, word in reversed(list(zip(tokens, decoded, strict=True))):
+    return _respelled(text, tokens, decoded)
+
+
+def decoded_typing(text: str) -> str | None:
+    """``text`` with its Telex or VNI words decoded, when every word is a Vietnamese syllable
+    so typed or typed plain ("gias vangf" -> "giá vàng"); else None."""
+    tokens = tokenize(text)
+    if not tokens or len(tokens) > MAX_WORDS:
+        return None
+    decoded = decode_typing([t.text for t in tokens])
+    return None if decoded is None else _respelled(text, tokens, decoded)
+
+
+def _respelled(text: str, tokens: list[Any], words: list[str]) -> str | None:
+    """``text`` with each token replaced by its word (the capitals typed kept); None if that
+    changes nothing."""
+    respelled = text
+    for token, word in reversed(list(zip(tokens, words, strict=True))):
         if word.lower() != token.text.lower():
-            suggestion = (
-                suggestion[: token.start] + _cased(word, token.text) + suggestion[token.end :]
-            )
-    return suggestion if suggestion != text else None
+            respelled = respelled[: token.start] + _cased(word, token.text) + respelled[token.end :]
+    return respelled if respelled != text else None
 
 
 def _cased(word: str, typed: str) -> str:

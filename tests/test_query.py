@@ -80,6 +80,7 @@ def test_json_record_is_the_documented_contract(seed_index: Path) -> None:
     assert list(record) == [
         "type", "query", "rank", "id", "path", "title", "date", "source", "url", "score",
         "snippet", "highlights", "title_highlights", "suggestion", "copies", "missing",
+        "searched",
     ]  # fmt: skip
     assert record["query"] == "tuần tra chung"
     assert record["rank"] == 1
@@ -285,3 +286,18 @@ def test_an_unknown_id_suggests_the_closest(seed_index: Path) -> None:
         f"bgsearch: no article with id '003_e1e0cd69' in {seed_index};"
         " closest: 003_e1e0cd69ceee4c10.txt\n"
     )
+
+
+def test_telex_typed_without_an_input_method_is_searched_decoded(seed_index: Path) -> None:
+    run = bgsearch("query", "tuaanf tra", "--index", str(seed_index), "--json")
+    assert run.exit_code == 0
+    # on 225431c: articles about "kiểm tra" matched on "tra" alone, "tuaanf" missing
+    assert run.stderr.splitlines()[0] == (
+        "Showing results for tuần tra; search instead for tuaanf tra with --as-typed"
+    )
+    assert {(r["query"], r["searched"]) for r in run.records} == {("tuaanf tra", "tuần tra")}
+    assert all(r["missing"] == [] for r in run.records)
+    typed = bgsearch("query", "tuaanf tra", "--index", str(seed_index), "--json", "--as-typed")
+    assert typed.records[0]["missing"] == ["tuaanf"]
+    assert typed.records[0]["searched"] is None
+    assert "Showing results" not in typed.stderr
