@@ -31,6 +31,7 @@ from bgsearch.options import (
 )
 
 if TYPE_CHECKING:
+    from bgsearch.index import IndexReport
     from bgsearch.search import Hit
 
 PROG = "bgsearch"
@@ -212,11 +213,11 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         finally:
             if isinstance(progress, RichProgress):
                 progress.stop()
-        print_report(report)
         if not (report.indexed or report.unchanged or report.removed):
-            raise NothingToIndexError(
-                "nothing could be indexed from " + ", ".join(str(p) for p in paths)
-            )
+            if report.skipped:  # their reasons are the cause
+                print_report(report)
+            raise NothingToIndexError(_nothing_indexed(paths, report))
+        print_report(report)
         return ExitStatus.HITS
 
     _run(action)
@@ -433,6 +434,22 @@ def _say_if_building(index: Path, documents: int) -> None:
         f"{PROG}: note: an indexing run{files} has been writing into {index} for {minutes} min; "
         f"this answers from its last commit ({documents:,} articles)\n"
     )
+
+
+def _nothing_indexed(paths: list[Path], report: IndexReport) -> str:
+    """Why a run indexed nothing, in one line."""
+    from bgsearch.documents import SUFFIXES
+    from bgsearch.render import printable
+
+    where = ", ".join(printable(str(p)) for p in paths)
+    if report.skipped:
+        return f"nothing could be indexed from {where}"
+    read = ", ".join(sorted(SUFFIXES))
+    if not report.passed_over:
+        return f"nothing to index in {where}: no {read} files"
+    counts = sorted(report.passed_over.items(), key=lambda item: (-item[1], item[0]))
+    seen = ", ".join(f"{printable(e)} {n:,}" for e, n in counts[:5])
+    return f"nothing to index in {where}: bgsearch reads {read} files; found only {seen}"
 
 
 def _decoded_instead(

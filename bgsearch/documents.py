@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,8 +28,9 @@ __all__ = [
     "read_document",
 ]
 
-SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
-_HTML = frozenset({".html", ".htm"})
+SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".json", ".jsonl"})
+_HTML = frozenset({".html", ".htm", ".xhtml"})
+_MARKDOWN = frozenset({".md", ".markdown"})
 # Files holding many articles, one document per record: ids are "file.jsonl#7".
 RECORD_FILES = frozenset({".json", ".jsonl"})
 RECORD_MARK = "#"
@@ -115,6 +117,7 @@ def discover(
     exclude: Path | None = None,
     follow_links: bool = False,
     prefix: Callable[[str], str] = lambda root: "",
+    passed: Counter[str] | None = None,
 ) -> tuple[list[Source], list[Skip]]:
     """Find the article files under ``paths`` (files or folders, searched recursively).
 
@@ -123,7 +126,8 @@ def discover(
     are not followed unless ``follow_links``; symlinked folders are followed only then, each
     real folder once, so a link loop cannot trap the walk. A document's id is its path from
     the folder given, after ``prefix(resolved folder)``. Returns the sources sorted by id, and
-    the paths that were given but could not be used.
+    the paths that were given but could not be used; files of other types are counted by
+    extension in ``passed``.
     """
     sources: dict[str, Source] = {}
     skips: list[Skip] = []
@@ -141,6 +145,8 @@ def discover(
         for path, relative in found:
             doc_id = before + relative
             if path.suffix.lower() not in SUFFIXES:
+                if passed is not None:
+                    passed[path.suffix.lower() or "(no extension)"] += 1
                 continue
             if not follow_links and path.is_symlink() and not _inside(path, root):
                 skips.append(
@@ -230,7 +236,7 @@ def decode_document(source: Source, raw: bytes, encoding: str | None = None) -> 
         return _from_html(source, text)
     if not text.strip():
         return Skip(text_path(source.path), "empty")
-    if source.path.suffix.lower() == ".md":
+    if source.path.suffix.lower() in _MARKDOWN:
         text = _MD_HEADING.sub("", text)
     article = parse_article(text)
     return Document(

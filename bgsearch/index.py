@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,7 @@ class IndexReport:
     removed: int = 0  # documents
     documents: int = 0  # written: one per file, or one per record of a JSON file
     truncated: list[str] = field(default_factory=list)  # indexed up to MAX_CHARS only
+    passed_over: dict[str, int] = field(default_factory=dict)  # other files, by extension
 
 
 class Progress:
@@ -176,8 +178,9 @@ def build_index(
     progress = progress or Progress()
     _check_sources(paths, index_dir, rebuild)
     known = Manifest() if rebuild else Manifest.load(index_dir)
+    passed: Counter[str] = Counter()
     sources, skipped = discover(
-        paths, exclude=index_dir, follow_links=follow_links, prefix=known.prefix
+        paths, exclude=index_dir, follow_links=follow_links, prefix=known.prefix, passed=passed
     )
     if rebuild and not sources:
         # a rebuild replaces the index whole: from nothing, it would only empty it
@@ -189,7 +192,7 @@ def build_index(
     # A folder emptied since the last run must still lose its documents.
     roots = {s.root for s in sources} | {str(p.resolve()) for p in paths if p.is_dir()}
     if not sources and not (rebuild or (index_dir / MARKER).is_file()):
-        return IndexReport(index_dir, 0, skipped, now() - started)
+        return IndexReport(index_dir, 0, skipped, now() - started, passed_over=dict(passed))
     ix, fresh = _prepare(index_dir, rebuild)
     before = Manifest(roots=known.roots) if fresh else Manifest.load(index_dir)
     before.roots.update(known.roots)
@@ -238,6 +241,7 @@ def build_index(
         removed=removed,
         documents=run.added,
         truncated=run.truncated,
+        passed_over=dict(passed),
     )
 
 

@@ -395,6 +395,15 @@ def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
             f"bgsearch: note: {_display_path(path)}: only the first {MAX_CHARS:,} characters "
             "are indexed\n"
         )
+    if report.passed_over:
+        others = sum(report.passed_over.values())
+        by_type = sorted(report.passed_over.items(), key=lambda item: (-item[1], item[0]))
+        kinds = ", ".join(f"{printable(e)} {n:,}" for e, n in by_type[:3])
+        more = ", …" if len(by_type) > 3 else ""
+        files = "file" if others == 1 else "files"
+        err.write(
+            f"bgsearch: note: passed over {others:,} {files} of other types ({kinds}{more})\n"
+        )
     where = printable(str(Path(report.index_dir)))
     counts = []
     if report.documents != report.indexed:  # JSON files hold many

@@ -98,7 +98,7 @@ def check_cli(index: Path, query: str) -> None:
         assert "Traceback" not in run.stderr
         assert "whoosh" not in run.stderr.lower()
         lines = run.stderr.splitlines()
-        if lines and lines[0].startswith("Did you mean: "):
+        while lines and lines[0].startswith(("Did you mean: ", "Showing results for ")):
             lines.pop(0)
         if run.exit_code == 1 and not args:  # people are told; --json stays quiet
             assert len(lines) == 1

@@ -83,8 +83,24 @@ def test_nothing_to_index_is_an_error(tmp_path: Path) -> None:
     write_articles(tmp_path / "docs", {"a.pdf": "x", "b.docx": "y"})
     run = bgsearch("index", "docs")
     assert run.exit_code == 2
-    assert run.stderr.endswith("bgsearch: error: nothing could be indexed from docs\n")
+    # one line, the real cause (on 225431c: a summary line, then "nothing could be indexed")
+    assert run.stderr == (
+        "bgsearch: error: nothing to index in docs: bgsearch reads .htm, .html, .json, .jsonl,"
+        " .markdown, .md, .txt, .xhtml files; found only .docx 1, .pdf 1\n"
+    )
     assert not (tmp_path / "index").exists()
+
+
+def test_markdown_and_xhtml_files_are_read_other_types_noted(tmp_path: Path) -> None:
+    article = "Tuần tra biên giới\nĐồn Biên phòng tổ chức tuần tra chung.\n"
+    html = "<html><head><title>Tuần tra</title></head><body><p>Cửa khẩu.</p></body></html>"
+    write_articles(tmp_path / "docs", {"a.markdown": "# " + article, "b.xhtml": html, "c.pdf": "x"})
+    run = bgsearch("index", "docs")
+    assert run.exit_code == 0, run.stderr
+    # on 225431c both were passed over without a word
+    assert run.stderr.startswith("bgsearch: note: passed over 1 file of other types (.pdf 1)\n")
+    assert "indexed 2 files" in run.stderr
+    assert bgsearch("query", "cửa khẩu", "--json").ids == ["b.xhtml"]
 
 
 def test_refuses_a_folder_that_is_not_an_index_and_leaves_it_alone(tmp_path: Path) -> None:
