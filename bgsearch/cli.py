@@ -32,7 +32,7 @@ from bgsearch.options import (
 
 if TYPE_CHECKING:
     from bgsearch.index import IndexReport
-    from bgsearch.search import Hit
+    from bgsearch.search import Hit, Searcher
 
 PROG = "bgsearch"
 DEFAULT_INDEX = Path("index")
@@ -278,6 +278,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         found_any = False
         with Searcher(index) as searcher:
             _say_if_building(index, searcher.documents)
+            _check_source(searcher, source)
             batch = query == "-"
             for text in queries(query):
 
@@ -337,6 +338,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
         from bgsearch.search import Searcher
 
         with Searcher(index) as searcher:
+            _check_source(searcher, source)
             found = searcher.resolve(doc_id)
             hits = None
             if not isinstance(found, list):
@@ -433,6 +435,20 @@ def _say_if_building(index: Path, documents: int) -> None:
     sys.stderr.write(
         f"{PROG}: note: an indexing run{files} has been writing into {index} for {minutes} min; "
         f"this answers from its last commit ({documents:,} articles)\n"
+    )
+
+
+def _check_source(searcher: Searcher, source: str | None) -> None:
+    """``--source`` that no source of the index matches is a mistake, not "no hits"."""
+    if source is None or searcher.sources_like(source):
+        return
+    from bgsearch.render import printable
+
+    known = [name for name, _ in searcher.facets("", "source") if name != "(no source)"]
+    listed = ", ".join(printable(n) for n in known[:8]) + (", …" if len(known) > 8 else "")
+    raise BgsearchError(
+        f"no source matches --source {printable(source)!r}; "
+        + (f"the index's sources: {listed}" if known else "the index names no sources")
     )
 
 

@@ -62,9 +62,11 @@ AllCopies = Annotated[
 def filters(since: str | None, until: str | None, source: str | None) -> Filters:
     from bgsearch.search import Filters
 
-    return Filters(
-        date_option("--since", since, end=False), date_option("--until", until, end=True), source
-    )
+    first = date_option("--since", since, end=False)
+    last = date_option("--until", until, end=True)
+    if first and last and first > last:
+        raise BgsearchError(f"--since {since} is after --until {until}: no date is both")
+    return Filters(first, last, source)
 
 
 def date_option(option: str, value: str | None, end: bool) -> str | None:
@@ -76,18 +78,20 @@ def date_option(option: str, value: str | None, end: bool) -> str | None:
     from datetime import date
 
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
-    try:
-        if not match:
-            raise ValueError
-        year = int(match.group(1))
-        month = int(match.group(2) or (12 if end else 1))
-        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
-        day = int(match.group(3) or (last if end else 1))
-        return date(year, month, day).isoformat()
-    except ValueError:
+    if not match:
+        raise BgsearchError(f"{option} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    year = int(match.group(1))
+    month = int(match.group(2) or (12 if end else 1))
+    if not 1 <= month <= 12:
+        raise BgsearchError(f"{option} {value}: there is no month {month}")
+    last = calendar.monthrange(year, month)[1]
+    day = int(match.group(3) or (last if end else 1))
+    if not 1 <= day <= last:
         raise BgsearchError(
-            f"{option} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}"
-        ) from None
+            f"{option} {value}: there is no such day ({calendar.month_name[month]} {year} has"
+            f" {last} days)"
+        )
+    return date(year, month, day).isoformat()
 
 
 def queries(query: str) -> Iterator[str]:

@@ -367,6 +367,13 @@ class Searcher:
 
     # --- filters and date order ------------------------------------------------------------
 
+    def sources_like(self, name: str) -> list[str]:
+        """The sources whose name holds the words of ``name`` (accents and case aside)."""
+        wanted = f" {source_key(name)} "
+        with self._reading():
+            terms = self._searcher.reader().field_terms(ix.SOURCE)
+            return [s for s in map(_text, terms) if wanted in f" {source_key(s)} "]
+
     def _allowed(self, filters: Filters, dated: bool) -> set[int] | None:
         """The documents the filters allow; None for all."""
         parts = []
@@ -374,12 +381,7 @@ class Searcher:
             low, high = filters.since or "0000-00-00", filters.until or "9999-99-99"
             parts.append(wq.TermRange(ix.DATE, low, high))
         if filters.source is not None:
-            wanted = f" {source_key(filters.source)} "
-            names = [
-                name
-                for name in self._searcher.reader().field_terms(ix.SOURCE)
-                if wanted in f" {source_key(name)} "
-            ]
+            names = self.sources_like(filters.source)
             if not names:
                 return set()
             parts.append(wq.Or([wq.Term(ix.SOURCE, name) for name in names]))

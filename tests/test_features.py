@@ -104,7 +104,7 @@ def test_facets_for_people_are_a_small_table() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--since", "2020-13"], "--since takes a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["--since", "2020-13"], "--since 2020-13: there is no month 13"),
         (["--until", "yesterday"], "--until takes a date as YYYY, YYYY-MM or YYYY-MM-DD"),
         (["--sort", "newest"], "--sort takes relevance, date, -date, not 'newest'"),
         (["--facet", "author"], "--facet takes source, year, month, not 'author'"),

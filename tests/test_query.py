@@ -301,3 +301,30 @@ def test_telex_typed_without_an_input_method_is_searched_decoded(seed_index: Pat
     assert typed.records[0]["missing"] == ["tuaanf"]
     assert typed.records[0]["searched"] is None
     assert "Showing results" not in typed.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--source", "nonexist"],
+            "no source matches --source 'nonexist'; the index's sources: Biên Phòng, Cao Bằng",
+        ),
+        (
+            ["--since", "2021", "--until", "2020"],
+            "--since 2021 is after --until 2020: no date is both",
+        ),
+        (
+            ["--since", "2021-02-30"],
+            "--since 2021-02-30: there is no such day (February 2021 has 28 days)",
+        ),
+        (["--until", "2021-13"], "--until 2021-13: there is no month 13"),
+    ],
+)
+def test_filters_that_cannot_match_say_why(
+    seed_index: Path, options: list[str], message: str
+) -> None:
+    # on 225431c the first two said only "no hits" (exit 1), the others named the format
+    for command in (["query", "tuần tra"], ["similar", "003_e1e0cd69ceee4c10.txt"]):
+        run = bgsearch(*command, "--index", str(seed_index), *options)
+        assert (run.exit_code, run.stderr) == (2, f"bgsearch: error: {message}\n")
