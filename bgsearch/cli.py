@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from bgsearch.errors import BgsearchError, ExitStatus, InterruptedRunError, NothingToIndexError
 from bgsearch.options import (
@@ -50,11 +50,24 @@ class _OneLineErrors(TyperGroup):
         try:
             status = super().main(*args, **kwargs)
         except _ClickError as error:
-            _error(_usage_message(error))
-            status = getattr(error, "exit_code", ExitStatus.ERROR)
+            if type(error).__name__ == "NoArgsIsHelpError":  # bare "bgsearch": help, no error
+                sys.stdout.write(str(getattr(error, "format_message", lambda: error)()) + "\n")
+                status = ExitStatus.HITS
+            else:
+                _error(_usage_message(error))
+                status = getattr(error, "exit_code", ExitStatus.ERROR)
         except typer.Abort:
             status = ExitStatus.INTERRUPTED
         sys.exit(int(status or 0))
+
+
+class _PlainUsage(TyperCommand):
+    """Usage lines as Click writes them: ``bgsearch query [OPTIONS] QUERY`` (Typer puts a
+    required argument in braces, which reads as shell or set syntax)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
 
 
 def _usage_message(error: Exception) -> str:
@@ -135,7 +148,7 @@ def _run(action: Callable[[], ExitStatus]) -> None:
     raise typer.Exit(int(status))
 
 
-@app.command("index")
+@app.command("index", cls=_PlainUsage)
 def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     paths: Annotated[
         list[Path],
@@ -223,14 +236,15 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
     _run(action)
 
 
-@app.command("query")
+@app.command("query", cls=_PlainUsage)
 def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     query: Annotated[
         str,
         typer.Argument(
             metavar="QUERY",
-            help='Words, "exact phrases", -excluded, a OR b, title:word. '
-            "'-' reads one query per line from stdin.",
+            help='Words, "exact phrases", -excluded, a OR b, title:word, prefix* (two letters'
+            " or more), typo~ or typo~2 (one or two typing edits). '-' reads one query per"
+            " line from stdin.",
         ),
     ],
     index: IndexDir = DEFAULT_INDEX,
@@ -244,6 +258,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         typer.Option(
             "--sort",
             metavar="ORDER",
+            autocompletion=lambda: ["relevance", "date", "-date"],
             help="relevance (default), date (oldest first) or -date (newest first).",
         ),
     ] = "relevance",
@@ -252,6 +267,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         typer.Option(
             "--facet",
             metavar="FACET",
+            autocompletion=lambda: ["source", "year", "month"],
             help="Also count the matching articles by source, year or month.",
         ),
     ] = None,
@@ -321,7 +337,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
     _run(action)
 
 
-@app.command("similar")
+@app.command("similar", cls=_PlainUsage)
 def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     doc_id: DocId,
     index: IndexDir = DEFAULT_INDEX,
@@ -364,7 +380,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
     _run(action)
 
 
-@app.command("show")
+@app.command("show", cls=_PlainUsage)
 def show_command(
     doc_id: DocId,
     index: IndexDir = DEFAULT_INDEX,
@@ -397,7 +413,7 @@ def show_command(
     _run(action)
 
 
-@app.command("stats")
+@app.command("stats", cls=_PlainUsage)
 def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> None:
     """What the index holds: articles, sources, dates, vocabulary, size on disk."""
 

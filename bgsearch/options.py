@@ -24,6 +24,7 @@ IndexDir = Annotated[
     Path,
     typer.Option(
         "--index",
+        metavar="DIR",
         envvar="BGSEARCH_INDEX",
         show_envvar=True,
         help="Index folder (default: ./index).",
@@ -34,7 +35,10 @@ AsJson = Annotated[bool, typer.Option("--json", help="Write JSON Lines to stdout
 # A bound no reader reaches by hand that keeps memory and time in check (every hit is read).
 MAX_LIMIT = 500
 Limit = Annotated[
-    int, typer.Option("-n", "--limit", min=1, max=MAX_LIMIT, help="Hits (per query).")
+    int,
+    typer.Option(
+        "-n", "--limit", metavar="N", min=1, max=MAX_LIMIT, help="Hits (per query, at most 500)."
+    ),
 ]
 DocId = Annotated[str, typer.Argument(metavar="ID", help="The id a hit gave.")]
 Since = Annotated[

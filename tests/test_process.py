@@ -247,3 +247,37 @@ def test_a_terminal_wraps_to_its_width_between_words(tmp_path: Path) -> None:
     assert all(len(line) <= 60 for line in lines if "https://" not in line)
     assert "Chiều ngày 14/2, tại huyện Hạ Lang, Đảng ủy BĐBP Cao Bằng và" in lines
     assert not [line for line in lines if line.endswith(" ")]
+
+
+def test_bare_bgsearch_prints_help_not_an_error(tmp_path: Path) -> None:
+    done = run(cwd=tmp_path)
+    # on 225431c: "bgsearch: error: Usage: …" on stderr, exit 2
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("Usage: bgsearch [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_help_reads_plainly_and_names_the_whole_query_language(tmp_path: Path) -> None:
+    query = run("query", "--help", cwd=tmp_path).stdout
+    index = run("index", "--help", cwd=tmp_path).stdout
+    # on 225431c: "{QUERY}", "{PATH...}", "<int range>", "<path>", and no prefix* or typo~
+    assert query.startswith("Usage: bgsearch query [OPTIONS] QUERY\n")
+    assert index.startswith("Usage: bgsearch index [OPTIONS] PATH...\n")
+    assert "-n, --limit N " in query
+    assert "--index DIR " in query
+    assert "prefix*" in query
+    assert "typo~2" in query
+
+
+@pytest.mark.parametrize(
+    ("line", "offered"),
+    [
+        ("bgsearch query x --sort ", ["relevance", "date", "-date"]),
+        ("bgsearch query x --facet ", ["source", "year", "month"]),
+    ],
+)
+def test_completion_offers_the_values_of_sort_and_facet(
+    tmp_path: Path, line: str, offered: list[str]
+) -> None:
+    env = {"_BGSEARCH_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": "4"}
+    done = run(cwd=tmp_path, env=env)
+    assert done.stdout.split() == offered  # on 225431c: file names
