@@ -51,7 +51,7 @@ class _OneLineErrors(TyperGroup):
             status = super().main(*args, **kwargs)
         except _ClickError as error:
             if type(error).__name__ == "NoArgsIsHelpError":  # bare "bgsearch": help, no error
-                sys.stdout.write(str(getattr(error, "format_message", lambda: error)()) + "\n")
+                sys.stdout.write(f"{error.format_message()}\n")  # type: ignore[attr-defined]
                 status = ExitStatus.HITS
             else:
                 _error(_usage_message(error))
