@@ -206,14 +206,28 @@ def write_facets(
         out.write(json.dumps(facet_record(query, facet, value, count), ensure_ascii=False) + "\n")
 
 
+BAR_WIDTH = 40  # the longest bar of a timeline, in cells
+
+
 def print_facets(facet: str, buckets: Sequence[tuple[str, int]], console: Console) -> None:
-    """A small table: each bucket and its count, most first."""
+    """A small table: each bucket and its count, most first; on a terminal, years and months
+    as a timeline of bars, oldest first (piped, the table stays plain to read by script)."""
     from rich.table import Table
 
+    timeline = console.is_terminal and facet in ("year", "month")
     table = Table(facet, "articles", box=None, pad_edge=False, header_style="bold")
+    if timeline:
+        buckets = sorted(buckets, key=lambda b: (b[0].startswith("("), b[0]))
+        table.add_column("")
+    most = max((count for _, count in buckets), default=1)
     for value, count in buckets:
-        table.add_row(printable(value), f"{count:,}")
+        row = [printable(value), f"{count:,}"]
+        if timeline:
+            row.append("█" * max(1, round(BAR_WIDTH * count / most)))
+        table.add_row(*row)
     table.columns[1].justify = "right"
+    if timeline:
+        table.columns[2].style = "cyan"
     console.print(table)
 
 
@@ -285,7 +299,7 @@ class _TrimmedLines:
     """A text stream that drops the spaces ending each line (Rich pads wrapped lines and
     table cells), colour codes kept."""
 
-    _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$")
+    _TRAILING = re.compile(r"(?: |\x1b\[[0-9;]*m)+$")  # spaces and colour codes ending a line
 
     def __init__(self, stream: IO[str]) -> None:
         self._stream, self._pending = stream, ""
@@ -293,12 +307,16 @@ class _TrimmedLines:
     def write(self, text: str) -> int:
         *lines, self._pending = (self._pending + text).split("\n")
         for line in lines:
-            self._stream.write(self._TRAILING.sub(r"\1", line) + "\n")
+            self._stream.write(self._trimmed(line) + "\n")
         return len(text)
+
+    @classmethod
+    def _trimmed(cls, line: str) -> str:
+        return cls._TRAILING.sub(lambda tail: tail.group().replace(" ", ""), line)
 
     def flush(self) -> None:
         if self._pending:
-            self._stream.write(self._TRAILING.sub(r"\1", self._pending))
+            self._stream.write(self._trimmed(self._pending))
             self._pending = ""
         self._stream.flush()
 

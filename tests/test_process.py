@@ -281,3 +281,26 @@ def test_completion_offers_the_values_of_sort_and_facet(
     env = {"_BGSEARCH_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": "4"}
     done = run(cwd=tmp_path, env=env)
     assert done.stdout.split() == offered  # on 225431c: file names
+
+
+def test_year_and_month_facets_are_a_timeline_of_bars_on_a_terminal(tmp_path: Path) -> None:
+    assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
+    command = f"{BIN / 'bgsearch'} query 'biên giới' --facet year -n 1 --index ix"
+    done = subprocess.run(
+        ["script", "-qec", command, "/dev/null"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    lines = [ANSI.sub("", line).rstrip("\r") for line in done.stdout.splitlines()]
+    rows = lines[lines.index(next(x for x in lines if x.startswith("year"))) + 1 :]
+    # on 225431c: numbers only, most first; now oldest first, each with its bar
+    assert [r.split()[0] for r in rows if r] == ["2020", "2024", "(no"]
+    bars = {r.split()[0]: r.split()[-1] for r in rows if r}
+    assert bars["(no"] == "█" * 40  # the most, 2 articles
+    assert bars["2020"] == "█" * 40
+    assert bars["2024"] == "█" * 20
+    piped = run("query", "biên giới", "--facet", "year", "-n", "1", "--index", "ix", cwd=tmp_path)
+    assert "█" not in piped.stdout  # piped: the plain table, most first
