@@ -385,7 +385,22 @@ class RichProgress(Progress):
             self._bar.update(self._task, rate=f"{speed:,.0f} files/s")
 
     def finishing(self) -> None:
-        self._bar.update(self._task, description="writing the index")
+        """Every file read: Whoosh now writes and merges segments, for minutes on a big
+        folder. A bar at 100% would look stuck: a spinner and the time it has taken instead."""
+        from rich.progress import Progress as Bar
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        console = self._bar.console
+        self._bar.stop()
+        self._bar = Bar(
+            SpinnerColumn(),
+            TextColumn("writing the index (Whoosh writes and merges its segments)"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._bar.add_task("writing", total=None)
+        self._bar.start()
 
     def stop(self) -> None:
         self._bar.stop()

@@ -364,3 +364,24 @@ def test_many_skipped_files_are_listed_up_to_twenty_then_counted(tmp_path: Path)
     assert sum(line.startswith("bgsearch: skipped ") for line in lines) == 21
     assert "bgsearch: skipped 30 more files (empty: 30)" in lines
     assert lines[-1].endswith("skipped 50")
+
+
+def test_the_progress_shows_the_writing_phase_as_a_spinner_with_its_time() -> None:
+    from rich.console import Console
+
+    from bgsearch.render import RichProgress
+
+    console = Console(record=True, force_terminal=True, width=100)
+    progress = RichProgress(console)
+    progress.start(2)
+    progress.advance()
+    progress.advance()
+    progress.finishing()
+    console.export_text(clear=True)  # what the bar showed so far
+    console.print(progress._bar.get_renderable())
+    shown = console.export_text()
+    progress.stop()
+    # on 225431c: the bar at "100% … 0:00:00" for minutes while Whoosh merged
+    assert "writing the index" in shown
+    assert "100%" not in shown
+    assert "2/2" not in shown
