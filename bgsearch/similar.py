@@ -46,9 +46,17 @@ def telling_terms(
             continue  # in this article alone (a typo, a name) or a number: finds nothing
         weights.append((math.log1p(tf) * math.log(reader.doc_count / df), term, is_pair))
     weights.sort(reverse=True)
-    telling = list(islice(((w, t, p) for w, t, p in weights if not p or is_word(t)), SIMILAR_TERMS))
+    telling = list(
+        islice(((w, t, p) for w, t, p in weights if not p or _a_word(t, is_word)), SIMILAR_TERMS)
+    )
     best = telling[0][0] if telling else 1.0
     return [(term, is_pair, w / best) for w, term, is_pair in telling]
+
+
+def _a_word(pair: str, is_word: Callable[[str], bool]) -> bool:
+    """Whether a pair of syllables is a word: both of letters ("vào 5h27" is not), and
+    usually side by side in the index."""
+    return all(s.isalpha() for s in pair.split(PAIR_JOINER)) and is_word(pair)
 
 
 def spelled(terms: list[Term], analyses: tuple[Analysis, ...]) -> str:
@@ -63,7 +71,14 @@ def spelled(terms: list[Term], analyses: tuple[Analysis, ...]) -> str:
     shown: list[str] = []
     for term, _, _ in terms:
         words = " ".join(usual.get(s, s) for s in term.split(PAIR_JOINER))
-        if not any(f" {words} " in f" {other} " for other in shown):
+        if any(f" {words} " in f" {other} " for other in shown):
+            continue  # named already, alone or in a pair
+        # a pair takes the place of a word of it named before ("5h27", then "vào 5h27")
+        inside = [i for i, other in enumerate(shown) if f" {other} " in f" {words} "]
+        if inside:
+            shown[inside[0]] = words
+            shown = [x for i, x in enumerate(shown) if i not in inside[1:]]
+        else:
             shown.append(words)
         if len(shown) == SIMILAR_SHOWN:
             break

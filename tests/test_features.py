@@ -279,3 +279,16 @@ def test_prefix_and_typo_tolerant_words(tmp_path: Path) -> None:
     assert sorted(ids("phong~")) == ["a.txt", "c.txt", "e.txt"]
     (hit,) = bgsearch("query", "biện*", "--json").records[:1]
     assert [hit["snippet"][a:b] for a, b in hit["highlights"]]  # expansions are highlighted
+
+
+def test_the_similar_heading_names_each_word_once_and_pairs_of_letters_only() -> None:
+    from bgsearch.similar import _a_word, spelled
+    from bgsearch.text import analyze
+
+    text = analyze("Vào 5h27, JCS cho biết quốc JCS vào 5h27")
+    terms = [("5h27", False, 1.0), ("vao_5h27", True, 0.9), ("jcs", False, 0.8)]
+    terms += [("jcs_cho", True, 0.7), ("quoc_jcs", True, 0.6)]
+    # before: a pair repeated a word named before it ("5h27, vào 5h27, jcs, jcs cho, …")
+    assert spelled(terms, (text,)) == "vào 5h27, jcs cho, quốc jcs"
+    assert not _a_word("vao_5h27", lambda pair: True)
+    assert _a_word("bien_gioi", lambda pair: True)
