@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bgsearch.article import parse_article
+from bgsearch.article import is_boilerplate, parse_article
 from bgsearch.encodings import decode
 from bgsearch.htmltext import parse_html
 from bgsearch.records import RecordError, parse_records
@@ -92,13 +92,17 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
 
 
 def _from_html(source: Source, markup: str) -> Document | Skip:
+    """A web page: trafilatura's article and metadata (see htmltext.py), then bgsearch's
+    Vietnamese rules on its text: boilerplate lines, a dateline, a "Nguồn …: URL" line."""
     page = parse_html(markup)
-    article = parse_article(page.text)
-    # <title> often adds the site's name ("Tuần tra chung - Báo Cao Bằng"): the page's own
-    # headline wins when <title> contains it; else <title>, and that first line is body text.
-    title, body = article.title, article.body
-    if page.title and (not title or title not in page.title):
-        title, body = page.title, f"{article.title}\n{article.body}".strip()
+    lines = [line for line in page.text.split("\n") if not is_boilerplate(line)]
+    if lines and page.title and lines[0] == page.title:  # the headline, above the article
+        del lines[0]
+    body = "\n".join(lines)
+    found = parse_article(f"{page.title}\n{body}" if page.title else body)
+    title = page.title or found.title
+    if found.title == title:  # the headline stood first: the body as the rules left it
+        body = found.body
     if not (title or body):
         return Skip(text_path(source.path), "no visible text")
     return Document(
@@ -106,9 +110,9 @@ def _from_html(source: Source, markup: str) -> Document | Skip:
         text_path(source.path.resolve()),
         title,
         body,
-        page.date or article.date,
-        article.source,
-        article.url,
+        page.date or found.date,
+        page.source or found.source,
+        page.url or found.url,
     )
 
 

@@ -1,85 +1,83 @@
-"""HTML pages to article text: the visible text, the <title>, the published-date meta tag.
+"""HTML pages to article text and metadata, through trafilatura (and htmldate for the date).
 
-Standard library only (``html.parser``): scripts, styles and navigation chrome are dropped,
-block elements become line breaks, entities are decoded.
+trafilatura is the field's standard for this: it keeps the article and leaves the page
+furniture (menus, related news, share and comment widgets, footers), and reads the headline,
+date, site name and canonical URL from the page's metadata. `python bench/pages.py FOLDER`
+measures it field by field on saved pages with hand-checked truth (6 pages of 5 Vietnamese
+sites: every field 100%, no furniture on 5 of 6; bgsearch's former hand-written reader got
+the headline on 50%, the date on 67%, the site and URL on none, and furniture on every page).
+
+Imported only when an HTML page is read: trafilatura and lxml cost some 300 ms to load, which
+``--help`` and ``query`` never pay.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from typing import Any
 
 __all__ = ["Page", "parse_html"]
 
-_HIDDEN = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "aside"})
-_BLOCKS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-     "section", "article", "blockquote", "figcaption", "pre", "hr", "dd", "dt"}
-)  # fmt: skip
-# Meta tags that carry the publication date, in the forms news sites use.
-_DATE_META = frozenset(
-    {"article:published_time", "datepublished", "pubdate", "publishdate", "date", "dc.date",
-     "og:published_time", "publish-date", "article.published"}
-)  # fmt: skip
-_ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})")
+# The date a page was first published, from its markup only: htmldate's extensive search
+# would guess one from any date in the text, and bgsearch gives no date rather than a guess.
+_DATES = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """What an HTML page says: its visible text, <title> and published date (ISO) if given."""
+    """What an HTML page says: its article text (the lead first), headline, published date
+    (ISO), the site's name and canonical URL, each if given."""
 
     text: str
     title: str | None
     date: str | None
-
-
-class _Reader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title: list[str] = []
-        self.date: str | None = None
-        self._hidden = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self._hidden += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag == "meta":
-            self._meta(dict(attrs))
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN and self._hidden:
-            self._hidden -= 1
-        elif tag == "title":
-            self._in_title = False
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title.append(data)
-        elif not self._hidden:
-            self.parts.append(data)
-
-    def _meta(self, attrs: dict[str, str | None]) -> None:
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
-        content = attrs.get("content") or ""
-        if self.date is None and key in _DATE_META and (match := _ISO_DATE.search(content)):
-            self.date = "-".join(match.groups())
+    source: str | None = None
+    url: str | None = None
 
 
 def parse_html(markup: str) -> Page:
-    """Read an HTML page; never raises on malformed markup."""
-    reader = _Reader()
-    reader.feed(markup)
-    reader.close()
-    lines = (" ".join(line.split()) for line in "".join(reader.parts).split("\n"))
-    text = "\n".join(line for line in lines if line)
-    title = " ".join("".join(reader.title).split()) or None
-    return Page(text, title, reader.date)
+    """Read an HTML page; never raises on malformed markup. A page trafilatura finds no
+    article in (a bare fragment, a list page) gives its visible text, line by line."""
+    import trafilatura
+
+    found: Any = None
+    try:
+        found = trafilatura.bare_extraction(
+            markup, with_metadata=True, include_comments=False, date_extraction_params=_DATES
+        )
+    except Exception:
+        found = None
+    meta: dict[str, Any] = {}
+    if found is not None:
+        meta = found.as_dict() if hasattr(found, "as_dict") else dict(found)
+    text = _lines(meta.get("text"))
+    if not text:
+        text = _lines(_visible(markup))
+    lead = _lines(meta.get("description"))
+    if lead and lead not in text and text:
+        text = f"{lead}\n{text}"
+    return Page(
+        text,
+        _one_line(meta.get("title")),
+        meta.get("date") or None,
+        _one_line(meta.get("sitename")),
+        meta.get("url") or None,
+    )
+
+
+def _visible(markup: str) -> str:
+    import trafilatura
+
+    try:
+        return str(trafilatura.html2txt(markup) or "")
+    except Exception:
+        return ""
+
+
+def _lines(text: str | None) -> str:
+    lines = (" ".join(line.split()) for line in (text or "").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _one_line(text: str | None) -> str | None:
+    return " ".join((text or "").split()) or None

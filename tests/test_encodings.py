@@ -181,3 +181,58 @@ def test_every_format_and_encoding_gives_one_article_found_alike(tmp_path: Path)
     # without --all they are one story: the same text in every form is a syndicated copy
     (story,) = bgsearch("query", "tuần tra chung", "--json").records
     assert len(story["copies"]) == len(SAVED) + 1
+
+
+NEWS_PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>Kinh doanh - Giá xăng giảm mạnh từ chiều nay - VnExpress</title>
+<meta property="og:title" content="Giá xăng giảm mạnh từ chiều nay">
+<meta property="og:site_name" content="VnExpress">
+<meta property="og:url" content="https://vnexpress.net/gia-xang-giam-manh-123.html">
+<link rel="canonical" href="https://vnexpress.net/gia-xang-giam-manh-123.html">
+<meta property="article:published_time" content="2024-05-02T15:00:00+07:00">
+</head><body>
+<header><nav><ul><li><a href="/kinh-doanh">Kinh doanh</a></li><li><a href="/the-thao">Thể thao</a>
+</li><li><a href="/giai-tri">Giải trí</a></li></ul></nav></header>
+<main><article>
+<h1 class="title-detail">Giá xăng giảm mạnh từ chiều nay</h1>
+<p class="description">Giá xăng RON 95 giảm hơn 1.000 đồng mỗi lít từ 15h chiều nay.</p>
+<p>Liên Bộ Công Thương - Tài chính vừa điều chỉnh giá bán lẻ xăng dầu trong nước. Mức giảm
+lần này là lớn nhất từ đầu năm, theo thông báo của Bộ Công Thương.</p>
+<p>Chi phí đi lại của người dân, từ ôtô đến xe máy, vì thế giảm theo trong kỳ điều hành này.</p>
+<table><tr><td>ôtô</td><td>xe máy</td></tr><tr><td>25.000</td><td>23.000</td></tr></table>
+<p>Giá dầu diesel cũng giảm 500 đồng mỗi lít, các mặt hàng khác giữ nguyên giá bán hiện hành.</p>
+</article>
+<section class="related"><h3>Tin liên quan</h3><ul>
+<li><a href="/a">Giá vàng hôm nay tăng vọt lên đỉnh mới</a></li>
+<li><a href="/b">Người dân đổ xô đi mua vàng nhẫn</a></li></ul></section>
+<div class="comments"><h3>Ý kiến bạn đọc (12)</h3><p>Chia sẻ Facebook Twitter Copy link</p>
+<p>Bình luận: giá vàng cao quá</p></div>
+</main>
+<footer><p>© 1997-2024. Toàn bộ bản quyền thuộc VnExpress. Liên hệ quảng cáo.</p></footer>
+</body></html>"""
+
+
+def test_a_news_page_gives_its_article_and_metadata_not_its_furniture(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    (hit,) = bgsearch("query", "giá xăng", "--json").records
+    # on 225431c: the menu item "Kinh doanh" as the headline, no site, no URL
+    assert hit["title"] == "Giá xăng giảm mạnh từ chiều nay"
+    assert (hit["source"], hit["url"], hit["date"]) == (
+        "VnExpress",
+        "https://vnexpress.net/gia-xang-giam-manh-123.html",
+        "2024-05-02",
+    )
+    body = bgsearch("show", "page.html", "--json").records[0]["body"]
+    assert "Giá RON 95" not in body  # the lead is there as written:
+    assert "Giá xăng RON 95 giảm hơn 1.000 đồng" in body
+    assert "Giá dầu diesel cũng giảm 500 đồng" in body
+    for furniture in ("Giá vàng hôm nay", "Ý kiến bạn đọc", "Chia sẻ Facebook", "bản quyền"):
+        assert furniture not in body, furniture
+    assert not body.startswith("Giá xăng giảm mạnh")  # the headline is not body text twice
+    # related news no longer finds the page for its words; cells are words of their own
+    assert bgsearch("query", "giá vàng", "--json").records[0]["missing"] == ["vàng"]
+    assert bgsearch("query", '"xe máy"', "--json").ids == ["page.html"]
+    assert "ôtôxe" not in body

@@ -15,7 +15,7 @@ from tests.conftest import SEEDS
 
 BIN = Path(sys.executable).parent
 # bgsearch.documents: the file readers and codecs, which searching never needs
-HEAVY = ("whoosh", "rich", "pydantic", "bgsearch.documents")
+HEAVY = ("whoosh", "rich", "pydantic", "bgsearch.documents", "trafilatura", "lxml")
 
 # Runs the CLI in a fresh interpreter and reports which heavy modules it loaded.
 PROBE = f"""
