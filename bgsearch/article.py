@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from importlib.resources import files
 from urllib.parse import urlsplit
@@ -96,10 +96,39 @@ def _iso(year: str | int, month: str | int, day: str | int) -> str | None:
 _ISO = re.compile(rf"{_YEAR}-{_MONTH}-{_DAY}")
 
 
-def parse_date(value: str) -> str | None:
+# Vietnam's time (UTC+7, no daylight saving): a timestamp's date is the day it was there.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+# Epoch numbers taken as dates: 1990 to 2100, in seconds or milliseconds.
+_EPOCH_SECONDS = (631_152_000, 4_102_444_800)
+
+
+def parse_date(value: object) -> str | None:
     """A date field's value as ISO 8601, or None: "2020-06-27T08:00:00+07:00",
-    "27/06/2020", "Ngày 27 tháng 06 năm 2020", "23:26, 18/04/2024"."""
-    value = value.strip()
+    "27/06/2020", "Ngày 27 tháng 06 năm 2020", "23:26, 18/04/2024"; epoch seconds or
+    milliseconds (a number, or digits); a date or datetime (YAML front matter). A timestamp
+    with a time zone is dated in Vietnam's time: "2024-01-02T23:30:00Z" is 2024-01-03."""
+    if isinstance(value, str):
+        return _from_text(value.strip())
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return _epoch(float(value))
+    if isinstance(value, datetime):
+        moment = value.astimezone(VIETNAM) if value.tzinfo else value
+        return moment.date().isoformat()
+    return value.isoformat() if isinstance(value, date) else None
+
+
+def _from_text(value: str) -> str | None:
+    if value.isdigit():
+        return _epoch(float(value))
+    if "T" in value or " " in value[10:11]:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(VIETNAM).date().isoformat()
     if match := _ISO.match(value):
         return _iso(match.group("y"), match.group("m"), match.group("d"))
     if match := _DATELINE.fullmatch(value):
@@ -108,6 +137,14 @@ def parse_date(value: str) -> str | None:
             match.group("m") or match.group("m2"),
             match.group("d") or match.group("d2"),
         )
+    return None
+
+
+def _epoch(number: float) -> str | None:
+    low, high = _EPOCH_SECONDS
+    for seconds in (number, number / 1000):
+        if low <= seconds < high:
+            return datetime.fromtimestamp(seconds, VIETNAM).date().isoformat()
     return None
 
 

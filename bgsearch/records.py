@@ -17,9 +17,14 @@ __all__ = ["Record", "RecordError", "parse_records"]
 
 TITLE_KEYS = ("title", "headline", "name")
 TEXT_KEYS = ("content", "body", "text", "article", "description")
-DATE_KEYS = ("date", "published", "published_at", "publish_date", "datePublished", "time")
+DATE_KEYS = (
+    "date", "published", "published_at", "publishedAt", "publish_date", "datePublished",
+    "pubDate", "created_at", "timestamp", "time",
+)  # fmt: skip
 URL_KEYS = ("url", "link", "href")
 SOURCE_KEYS = ("source", "site", "publisher")
+# Where an export keeps its list of articles, when the file is one object.
+LIST_KEYS = ("articles", "items", "data", "results", "docs", "hits", "records", "entries")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +71,22 @@ def _record(number: int, value: Any) -> Record | RecordError:
     source = _text(value, SOURCE_KEYS) or None
     if source is None and url:
         source = (urlsplit(url).hostname or "").removeprefix("www.") or None
-    published = parse_date(_text(value, DATE_KEYS))
+    published = parse_date(next((value[k] for k in DATE_KEYS if value.get(k)), None))
     return Record(number, title, body, published, source, url)
+
+
+def _listed(data: Any) -> list[Any]:
+    """The articles of an export shaped ``{"status": "ok", "articles": [...]}``: the list
+    under a usual key, else the only list of objects; else the object itself, one record."""
+    if not isinstance(data, dict) or _text(data, TITLE_KEYS) or _text(data, TEXT_KEYS):
+        return [data]
+    for key in LIST_KEYS:
+        if isinstance(data.get(key), list):
+            return list(data[key])
+    lists = [
+        v for v in data.values() if isinstance(v, list) and any(isinstance(x, dict) for x in v)
+    ]
+    return list(lists[0]) if len(lists) == 1 else [data]
 
 
 def parse_records(text: str, lines: bool) -> list[Record | RecordError]:
@@ -81,7 +100,7 @@ def parse_records(text: str, lines: bool) -> list[Record | RecordError]:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise ValueError(f"not JSON (line {error.lineno}: {error.msg})") from error
-        items = data if isinstance(data, list) else [data]
+        items = data if isinstance(data, list) else _listed(data)
         return [_record(n, item) for n, item in enumerate(items, start=1)]
     out: list[Record | RecordError] = []
     for n, line in enumerate(text.split("\n"), start=1):

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import bgsearch
 
 
@@ -121,3 +123,41 @@ def test_a_records_file_over_the_bound_is_skipped_with_advice(
     assert run.exit_code == 0, run.stderr
     assert "huge.jsonl: over 2 MB of records: split it into smaller files" in run.stderr
     assert "indexed 1 file" in run.stderr
+
+
+@pytest.mark.parametrize("key", ["articles", "items", "data", "results", "docs", "hits", "news"])
+def test_an_export_with_its_articles_under_a_key_is_read(tmp_path: Path, key: str) -> None:
+    export = {"status": "ok", "total": 2, key: [PATROL, {"title": "Tin 2", "content": "Cửa khẩu."}]}
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "export.json").write_text(json.dumps(export, ensure_ascii=False), "utf-8")
+    run = bgsearch("index", str(folder), "--index", str(tmp_path / "ix"))
+    # on 225431c: skipped, "no title/content/body/text field"
+    assert run.exit_code == 0, run.stderr
+    assert "(2 documents)" in run.stderr
+    assert bgsearch("query", "cửa khẩu", "--index", str(tmp_path / "ix"), "--json").ids == [
+        "export.json#2"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        (1704240000, "2024-01-03"),  # epoch seconds: 2024-01-03 00:00 UTC+7
+        (1704240000000, "2024-01-03"),  # milliseconds
+        ("1704240000", "2024-01-03"),
+        ("2024-01-02T23:30:00Z", "2024-01-03"),  # 06:30 on the 3rd in Vietnam
+        ("2024-01-02T23:30:00+07:00", "2024-01-02"),
+        ("2024-01-02", "2024-01-02"),
+        (True, None),
+        (12, None),  # not a plausible epoch
+    ],
+)
+def test_dates_are_read_in_vietnam_time(tmp_path: Path, value: Any, day: str | None) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    record = {"title": "Tuần tra", "body": "Tuần tra biên giới.", "published_at": value}
+    (folder / "a.jsonl").write_text(jsonl(record), encoding="utf-8")
+    assert bgsearch("index", str(folder), "--index", str(tmp_path / "ix")).exit_code == 0
+    (hit,) = bgsearch("query", "tuần tra", "--index", str(tmp_path / "ix"), "--json").records
+    assert hit["date"] == day  # on 225431c: epochs null, "...T23:30:00Z" the 2nd
