@@ -6,15 +6,15 @@ Everything here is plain Python; the index module decides how documents are stor
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bgsearch.article import is_boilerplate, parse_article
+from bgsearch.article import is_boilerplate, parse_article, parse_date
 from bgsearch.encodings import decode
 from bgsearch.htmltext import parse_html
+from bgsearch.mdtext import parse_markdown
 from bgsearch.records import RecordError, parse_records
 from bgsearch.text import normalize
 
@@ -87,8 +87,29 @@ def text_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-# Markdown heading marks: "# Tiêu đề" is the title "Tiêu đề".
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
+def _from_markdown(source: Source, markup: str, truncated: bool) -> Document | Skip:
+    """A Markdown note: its front matter's metadata, then bgsearch's rules on its plain text
+    (the first line the title unless the front matter names one)."""
+    note = parse_markdown(markup)
+    lines = note.text.split("\n")
+    if note.title and lines and lines[0] == note.title:  # the title again as a heading
+        del lines[0]
+    found = parse_article(
+        "\n".join(lines) if not note.title else f"{note.title}\n" + "\n".join(lines)
+    )
+    title = note.title or found.title
+    if not (title or found.body):
+        return Skip(text_path(source.path), "empty")
+    return Document(
+        source.doc_id,
+        text_path(source.path.resolve()),
+        title,
+        found.body,
+        parse_date(note.date) or found.date,
+        note.source or found.source,
+        note.url or found.url,
+        truncated=truncated,
+    )
 
 
 def _from_html(source: Source, markup: str) -> Document | Skip:
@@ -241,7 +262,7 @@ def decode_document(source: Source, raw: bytes, encoding: str | None = None) -> 
     if not text.strip():
         return Skip(text_path(source.path), "empty")
     if source.path.suffix.lower() in _MARKDOWN:
-        text = _MD_HEADING.sub("", text)
+        return _from_markdown(source, text, truncated=len(decoded) > MAX_CHARS)
     article = parse_article(text)
     return Document(
         source.doc_id,

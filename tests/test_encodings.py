@@ -236,3 +236,47 @@ def test_a_news_page_gives_its_article_and_metadata_not_its_furniture(tmp_path: 
     assert bgsearch("query", "giá vàng", "--json").records[0]["missing"] == ["vàng"]
     assert bgsearch("query", '"xe máy"', "--json").ids == ["page.html"]
     assert "ôtôxe" not in body
+
+
+NOTE = """---
+title: "Tuần tra chung trên tuyến biên giới"
+date: 2024-01-02T23:30:00Z
+source: Báo Biên Phòng
+url: https://bienphong.com.vn/tuan-tra-chung-123.html
+tags: [biên giới, tuần tra]
+---
+
+# Tuần tra chung trên tuyến biên giới
+
+Đồn Biên phòng **phối hợp** với *lực lượng* Lào tổ chức [tuần tra chung](https://x.vn/a)
+trên tuyến biên giới. ![ảnh tuần tra](anh.jpg)
+
+## Kết quả
+
+- Phát hiện `3` vụ vi phạm.
+- Tuyên truyền cho **200** lượt người dân.
+"""
+
+
+def test_a_markdown_note_gives_its_front_matter_and_plain_text(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.md").write_text(NOTE, encoding="utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    (hit,) = bgsearch("query", "tuần tra chung", "--json").records
+    # on 225431c: the title "---", no date, and **, [ ]( ) indexed as words
+    assert hit["title"] == "Tuần tra chung trên tuyến biên giới"
+    assert (hit["date"], hit["source"], hit["url"]) == (
+        "2024-01-03",  # 23:30 UTC is the next morning in Vietnam
+        "Báo Biên Phòng",
+        "https://bienphong.com.vn/tuan-tra-chung-123.html",
+    )
+    body = bgsearch("show", "note.md", "--json").records[0]["body"]
+    assert body.split("\n") == [
+        "Đồn Biên phòng phối hợp với lực lượng Lào tổ chức tuần tra chung",
+        "trên tuyến biên giới. ảnh tuần tra",
+        "Kết quả",
+        "Phát hiện 3 vụ vi phạm.",
+        "Tuyên truyền cho 200 lượt người dân.",
+    ]
+    assert bgsearch("query", "https", "--json").records == []  # link targets are not text
