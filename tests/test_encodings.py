@@ -280,3 +280,26 @@ def test_a_markdown_note_gives_its_front_matter_and_plain_text(tmp_path: Path) -
         "Tuyên truyền cho 200 lượt người dân.",
     ]
     assert bgsearch("query", "https", "--json").records == []  # link targets are not text
+
+
+def test_a_page_without_metadata_keeps_bgsearch_s_vietnamese_rules(tmp_path: Path) -> None:
+    # trafilatura finds no date, site or URL in this page's markup: the dateline and the
+    # "Nguồn" line of its text give them (on the 6 real pages the metadata did: no change)
+    page = (
+        "<html><head><title>Đồn Biên phòng tổ chức tuần tra chung</title></head><body><article>"
+        "<h1>Đồn Biên phòng tổ chức tuần tra chung</h1><p>Ngày 27/06/2020</p>"
+        "<p>Lực lượng Bộ đội Biên phòng phối hợp với Công an xã tuần tra bảo vệ biên giới, giữ"
+        " gìn an ninh trật tự; quần chúng nhân dân tích cực tham gia.</p>"
+        "<p>Nguồn Biên Phòng: https://bienphong.com.vn/tuan-tra-123.html</p></article></body></html>"
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "p.html").write_text(page, encoding="utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    (hit,) = bgsearch("query", "tuần tra", "--json").records
+    assert (hit["date"], hit["source"], hit["url"]) == (
+        "2020-06-27",
+        "Biên Phòng",
+        "https://bienphong.com.vn/tuan-tra-123.html",
+    )
+    assert "Nguồn" not in bgsearch("show", "p.html", "--json").records[0]["body"]
