@@ -267,7 +267,10 @@ def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None
         console.print(Text(f"── {printable(heading)}", style="bold"), soft_wrap=True)
     indent = len(f"{len(hits)}.") + 2
     for hit in hits:
-        meta = Text(_display_path(hit.path), style="cyan")
+        shown = _display_path(hit.path)
+        meta = Text(shown, style="cyan")
+        if not shown.endswith(printable(hit.id)):  # a link's target, or a record of a file
+            meta.append(f"  id {printable(hit.id)}", style="cyan")
         for part in (hit.date, hit.source):
             if part:
                 meta.append(f"  {printable(part)}", style="green")

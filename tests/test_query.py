@@ -328,3 +328,17 @@ def test_filters_that_cannot_match_say_why(
     for command in (["query", "tuần tra"], ["similar", "003_e1e0cd69ceee4c10.txt"]):
         run = bgsearch(*command, "--index", str(seed_index), *options)
         assert (run.exit_code, run.stderr) == (2, f"bgsearch: error: {message}\n")
+
+
+def test_a_hit_names_its_id_when_the_path_shown_does_not_end_in_it(tmp_path: Path) -> None:
+    from tests.conftest import SEEDS
+
+    links = tmp_path / "links"
+    links.mkdir()
+    (links / "trung-khanh.txt").symlink_to(SEEDS / "003_e1e0cd69ceee4c10.txt")
+    assert bgsearch("index", str(links), "--follow-symlinks").exit_code == 0
+    run = bgsearch("query", "Trùng Khánh", "-n", "1")
+    meta = run.stdout.splitlines()[1]
+    # on 225431c: only the link's target, an id no command takes
+    assert "003_e1e0cd69ceee4c10.txt  id trung-khanh.txt  Cao Bằng" in meta
+    assert bgsearch("show", "trung-khanh", "--json").records[0]["id"] == "trung-khanh.txt"
