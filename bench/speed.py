@@ -4,8 +4,10 @@
 
 For each size (a seeded sample of the corpus, hard-linked into its own folder) it builds a
 bgsearch index (the real CLI, in its own process), an FTS5 table (``unicode61
-remove_diacritics 2``, ``đ`` folded first) and a tantivy index (simple tokenizer, lowercase,
-ASCII folding), and measures:
+remove_diacritics 2``, ``đ`` folded first), a tantivy index (simple tokenizer, lowercase,
+ASCII folding) and a plain one-field Whoosh index (title and body in one folded text field
+with positions, only the id stored, Whoosh's default writer: the floor of this stack), and
+measures:
 
 - build: wall time, CPU time (user + system, all processes: over 1x means several cores),
   peak memory (resident, of the largest process) and size on disk;
@@ -173,6 +175,29 @@ def build_tantivy(folder: Path, out: Path) -> None:
     writer.wait_merging_threads()
 
 
+def _whoosh_schema() -> object:
+    from whoosh import fields
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+    from whoosh.support.charset import accent_map
+
+    # lowercase before folding: accent_map has no uppercase "Ð"
+    folded = RegexTokenizer(r"[^\W_]+") | LowercaseFilter() | CharsetFilter(accent_map)
+    return fields.Schema(id=fields.ID(stored=True), text=fields.TEXT(analyzer=folded))
+
+
+def build_whoosh1(folder: Path, out: Path) -> None:
+    """The stack's floor: one folded text field with positions, only the id stored, Whoosh's
+    default single-process writer."""
+    from whoosh import index
+
+    out.mkdir()
+    ix = index.create_in(str(out), _whoosh_schema())
+    writer = ix.writer()
+    for doc_id, title, body in load(folder):
+        writer.add_document(id=doc_id, text=f"{title}\n{body}")
+    writer.commit()
+
+
 def _parts(query: str) -> list[str]:
     """Quoted phrases and single words of a query, each as a quoted peer-query term."""
     parts = []
@@ -210,6 +235,21 @@ def searcher_tantivy(out: Path) -> Callable[[str], int]:
     return search
 
 
+def searcher_whoosh1(out: Path) -> Callable[[str], int]:
+    from whoosh import index
+    from whoosh.qparser import OrGroup, QueryParser
+
+    ix = index.open_dir(str(out))
+    searcher = ix.searcher()
+    parser = QueryParser("text", ix.schema, group=OrGroup)
+
+    def search(query: str) -> int:
+        hits = searcher.search(parser.parse(" OR ".join(_parts(query))), limit=10)
+        return len([hit["id"] for hit in hits])
+
+    return search
+
+
 def searcher_bgsearch(out: Path) -> Callable[[str], int]:
     from bgsearch.search import Searcher
 
@@ -222,9 +262,12 @@ def searcher_bgsearch(out: Path) -> Callable[[str], int]:
 
 
 def latency(engine: str, out: Path) -> dict[str, float]:
-    search = {"fts5": searcher_fts5, "tantivy": searcher_tantivy, "bgsearch": searcher_bgsearch}[
-        engine
-    ](out)
+    search = {
+        "fts5": searcher_fts5,
+        "tantivy": searcher_tantivy,
+        "whoosh1": searcher_whoosh1,
+        "bgsearch": searcher_bgsearch,
+    }[engine](out)
     qs = queries()
     for q in qs:  # warm-up: open files, fill caches
         search(q)
@@ -247,7 +290,9 @@ def child(argv: list[str]) -> None:
     """`speed.py _build ENGINE FOLDER OUT` / `speed.py _latency ENGINE OUT`, run by main()."""
     if argv[0] == "_build":
         engine, folder, out = argv[1], Path(argv[2]), Path(argv[3])
-        {"fts5": build_fts5, "tantivy": build_tantivy}[engine](folder, out)
+        {"fts5": build_fts5, "tantivy": build_tantivy, "whoosh1": build_whoosh1}[engine](
+            folder, out
+        )
     else:
         print(json.dumps(latency(argv[1], Path(argv[2]))))
 
@@ -263,7 +308,7 @@ def run_size(corpus: Path, size: int | None, work: Path) -> dict[str, dict[str, 
     print(f"# {files:,} files, {text_mb:.1f} MB of text", file=sys.stderr, flush=True)
     me = [sys.executable, str(Path(__file__).resolve())]
     results: dict[str, dict[str, float]] = {}
-    for engine in ("fts5", "tantivy", "bgsearch"):
+    for engine in ("fts5", "tantivy", "whoosh1", "bgsearch"):
         out = work / f"{engine}-{label}"
         if out.exists():
             shutil.rmtree(out) if out.is_dir() else out.unlink()
@@ -316,14 +361,24 @@ def table(label: str, r: dict[str, dict[str, float]]) -> str:
     lines = [
         f"### {int(text['files']):,} files ({label}), {text['size_mb']:.1f} MB of text",
         "",
-        "| | bgsearch | FTS5 | tantivy |",
-        "|---|---:|---:|---:|",
+        "| | bgsearch | one-field Whoosh | FTS5 | tantivy |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name, key, fmt in rows:
         lines.append(
-            f"| {name} | {cell('bgsearch', key, fmt)} | {cell('fts5', key, fmt)} "
-            f"| {cell('tantivy', key, fmt)} |"
+            f"| {name} | {cell('bgsearch', key, fmt)} | {cell('whoosh1', key, fmt)}"
+            f" | {cell('fts5', key, fmt)} | {cell('tantivy', key, fmt)} |"
         )
+    floor = r.get("whoosh1", {})
+    bg0 = r["bgsearch"]
+    if floor:
+        lines += [
+            "",
+            "bgsearch / one-field Whoosh: build"
+            f" {bg0['seconds'] / floor['seconds']:.2f}x, index size"
+            f" {bg0['size_mb'] / floor['size_mb']:.2f}x, query p50"
+            f" {bg0['p50_ms'] / floor['p50_ms']:.2f}x, p95 {bg0['p95_ms'] / floor['p95_ms']:.2f}x.",
+        ]
     bg = r["bgsearch"]
     rg = r.get("ripgrep", {}).get("process_ms")
     lines += [
