@@ -11,12 +11,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
+from bgsearch import notices
 from bgsearch.errors import BgsearchError, ExitStatus, InterruptedRunError, NothingToIndexError
+from bgsearch.notices import PROG
 from bgsearch.options import (
     AllCopies,
     AsJson,
@@ -29,62 +30,16 @@ from bgsearch.options import (
     filters,
     queries,
 )
+from bgsearch.usage import OneLineErrors, PlainUsage, plain_completion_help
 
 if TYPE_CHECKING:
-    from bgsearch.index import IndexReport
-    from bgsearch.search import Hit, Searcher
+    from bgsearch.search import Hit
 
-PROG = "bgsearch"
 DEFAULT_INDEX = Path("index")
-
-# Typer vendors Click and exports only BadParameter; its bases are Click's usage error types.
-_UsageError: type[Exception] = typer.BadParameter.__mro__[1]
-_ClickError: type[Exception] = typer.BadParameter.__mro__[2]
-
-
-class _OneLineErrors(TyperGroup):
-    """Usage errors as one ``bgsearch: error:`` line, like every other error."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["standalone_mode"] = False
-        try:
-            status = super().main(*args, **kwargs)
-        except _ClickError as error:
-            if type(error).__name__ == "NoArgsIsHelpError":  # bare "bgsearch": help, no error
-                sys.stdout.write(f"{error.format_message()}\n")  # type: ignore[attr-defined]
-                status = ExitStatus.HITS
-            else:
-                _error(_usage_message(error))
-                status = getattr(error, "exit_code", ExitStatus.ERROR)
-        except typer.Abort:
-            status = ExitStatus.INTERRUPTED
-        sys.exit(int(status or 0))
-
-
-class _PlainUsage(TyperCommand):
-    """Usage lines as Click writes them: ``bgsearch query [OPTIONS] QUERY`` (Typer puts a
-    required argument in braces, which reads as shell or set syntax)."""
-
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        pieces = super().collect_usage_pieces(ctx)
-        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
-
-
-def _usage_message(error: Exception) -> str:
-    message = str(getattr(error, "format_message", lambda: error)())
-    context = getattr(error, "ctx", None)
-    command = getattr(context, "info_name", None)
-    option = str(getattr(error, "option_name", ""))
-    if type(error).__name__ == "NoSuchOption" and command == "query" and option[1:2] != "-":
-        return f"{message} (a query that starts with '-' goes after '--': {PROG} query -- '-ma')"
-    if isinstance(error, _UsageError) and context is not None:
-        return f"{message} (see '{context.command_path} --help')"
-    return message
-
 
 app = typer.Typer(
     name=PROG,
-    cls=_OneLineErrors,
+    cls=OneLineErrors,
     no_args_is_help=True,
     rich_markup_mode=None,  # Typer would import Rich for every --help otherwise
     pretty_exceptions_enable=False,
@@ -114,10 +69,6 @@ def _main(
     """
 
 
-def _error(message: str) -> None:
-    sys.stderr.write(f"{PROG}: error: {message}\n")
-
-
 def _run(action: Callable[[], ExitStatus]) -> None:
     """Run a command's core, turning every failure into one line on stderr and a status."""
     try:
@@ -126,7 +77,7 @@ def _run(action: Callable[[], ExitStatus]) -> None:
         sys.stderr.write(f"{PROG}: {error}\n")
         status = ExitStatus.INTERRUPTED
     except BgsearchError as error:
-        _error(str(error))
+        notices.error(str(error))
         status = ExitStatus.ERROR
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
@@ -138,17 +89,19 @@ def _run(action: Callable[[], ExitStatus]) -> None:
         status = ExitStatus.HITS
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        _error(f"{where}{error.strerror or error}")
+        notices.error(f"{where}{error.strerror or error}")
         status = ExitStatus.ERROR
     except Exception as error:  # the last line of defence: never a traceback
         if os.environ.get("BGSEARCH_DEBUG"):
             raise
-        _error(f"unexpected {type(error).__name__}: {error} (set BGSEARCH_DEBUG=1 for details)")
+        notices.error(
+            f"unexpected {type(error).__name__}: {error} (set BGSEARCH_DEBUG=1 for details)"
+        )
         status = ExitStatus.ERROR
     raise typer.Exit(int(status))
 
 
-@app.command("index", cls=_PlainUsage)
+@app.command("index", cls=PlainUsage)
 def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     paths: Annotated[
         list[Path],
@@ -229,14 +182,14 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         if not (report.indexed or report.unchanged or report.removed):
             if report.skipped:  # their reasons are the cause
                 print_report(report)
-            raise NothingToIndexError(_nothing_indexed(paths, report))
+            raise NothingToIndexError(notices.nothing_indexed(paths, report))
         print_report(report)
         return ExitStatus.HITS
 
     _run(action)
 
 
-@app.command("query", cls=_PlainUsage)
+@app.command("query", cls=PlainUsage)
 def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     query: Annotated[
         str,
@@ -293,8 +246,8 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         chosen = filters(since, until, source)
         found_any = False
         with Searcher(index) as searcher:
-            _say_if_building(index, searcher.documents)
-            _check_source(searcher, source)
+            notices.say_if_building(index, searcher.documents)
+            notices.check_source(searcher, source)
             batch = query == "-"
             for text in queries(query):
 
@@ -305,7 +258,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
 
                 hits = search(text)
                 if not as_typed:
-                    hits = _decoded_instead(text, hits, searcher.decoded(text), search)
+                    hits = notices.decoded_instead(text, hits, searcher.decoded(text), search)
                 found_any = found_any or bool(hits)
                 for note in searcher.notes:
                     sys.stderr.write(f"{PROG}: note: {note}\n")
@@ -325,7 +278,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
 
                         sys.stdout.flush()
                         sys.stderr.write(f"Did you mean: {printable(suggestion)}?\n")
-                    _print_people(text, hits, heading=batch)
+                    notices.print_people(text, hits, heading=batch)
                     if facet and buckets:
                         from bgsearch.render import print_facets, stdout_console
 
@@ -337,7 +290,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
     _run(action)
 
 
-@app.command("similar", cls=_PlainUsage)
+@app.command("similar", cls=PlainUsage)
 def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer declares them
     doc_id: DocId,
     index: IndexDir = DEFAULT_INDEX,
@@ -354,7 +307,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
         from bgsearch.search import Searcher
 
         with Searcher(index) as searcher:
-            _check_source(searcher, source)
+            notices.check_source(searcher, source)
             found = searcher.resolve(doc_id)
             hits = None
             if not isinstance(found, list):
@@ -362,7 +315,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
                     found, limit, filters=filters(since, until, source), collapse=not every_copy
                 )
         if hits is None:
-            return _no_article(doc_id, index, found if isinstance(found, list) else [])
+            return notices.no_article(doc_id, index, found if isinstance(found, list) else [])
         if as_json:
             from bgsearch.render import write_jsonl
 
@@ -380,7 +333,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
     _run(action)
 
 
-@app.command("show", cls=_PlainUsage)
+@app.command("show", cls=PlainUsage)
 def show_command(
     doc_id: DocId,
     index: IndexDir = DEFAULT_INDEX,
@@ -399,7 +352,7 @@ def show_command(
             found = searcher.resolve(doc_id)
             article = None if isinstance(found, list) else searcher.article(found, highlight)
         if article is None:
-            return _no_article(doc_id, index, found if isinstance(found, list) else [])
+            return notices.no_article(doc_id, index, found if isinstance(found, list) else [])
         if as_json:
             from bgsearch.render import article_record, write_record
 
@@ -413,7 +366,7 @@ def show_command(
     _run(action)
 
 
-@app.command("stats", cls=_PlainUsage)
+@app.command("stats", cls=PlainUsage)
 def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> None:
     """What the index holds: articles, sources, dates, vocabulary, size on disk."""
 
@@ -421,7 +374,7 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
         from bgsearch.search import Searcher
 
         with Searcher(index) as searcher:
-            _say_if_building(index, searcher.documents)
+            notices.say_if_building(index, searcher.documents)
             stats = searcher.stats()
         if as_json:
             from bgsearch.render import stats_record, write_record
@@ -436,104 +389,8 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
     _run(action)
 
 
-def _say_if_building(index: Path, documents: int) -> None:
-    """A note on stderr while an indexing run writes into ``index``: what a reader sees is
-    its last commit, not yet everything."""
-    import time
-
-    from bgsearch.store import build_under_way
-
-    run = build_under_way(index)
-    if run is None:
-        return
-    minutes = max(0, int((time.time() - float(run.get("started", time.time()))) // 60))
-    files = f" of {int(run['files']):,} files" if "files" in run else ""
-    sys.stderr.write(
-        f"{PROG}: note: an indexing run{files} has been writing into {index} for {minutes} min; "
-        f"this answers from its last commit ({documents:,} articles)\n"
-    )
-
-
-def _check_source(searcher: Searcher, source: str | None) -> None:
-    """``--source`` that no source of the index matches is a mistake, not "no hits"."""
-    if source is None or searcher.sources_like(source):
-        return
-    from bgsearch.render import printable
-
-    known = [name for name, _ in searcher.facets("", "source") if name != "(no source)"]
-    listed = ", ".join(printable(n) for n in known[:8]) + (", …" if len(known) > 8 else "")
-    raise BgsearchError(
-        f"no source matches --source {printable(source)!r}; "
-        + (f"the index's sources: {listed}" if known else "the index names no sources")
-    )
-
-
-def _nothing_indexed(paths: list[Path], report: IndexReport) -> str:
-    """Why a run indexed nothing, in one line."""
-    from bgsearch.documents import SUFFIXES
-    from bgsearch.render import printable
-
-    where = ", ".join(printable(str(p)) for p in paths)
-    if report.skipped:
-        return f"nothing could be indexed from {where}"
-    read = ", ".join(sorted(SUFFIXES))
-    if not report.passed_over:
-        return f"nothing to index in {where}: no {read} files"
-    counts = sorted(report.passed_over.items(), key=lambda item: (-item[1], item[0]))
-    seen = ", ".join(f"{printable(e)} {n:,}" for e, n in counts[:5])
-    return f"nothing to index in {where}: bgsearch reads {read} files; found only {seen}"
-
-
-def _decoded_instead(
-    typed: str, hits: list[Hit], decoded: str | None, search: Callable[[str], list[Hit]]
-) -> list[Hit]:
-    """A query typed in Telex or VNI without an input method ("gias vangf"): the hits of the
-    decoded query, when they hold every word and the typed query's do not; else ``hits``."""
-    if decoded is None or (hits and not hits[0].missing):
-        return hits
-    instead = search(decoded)
-    if not instead or instead[0].missing:
-        return hits
-    from dataclasses import replace
-
-    from bgsearch.render import printable
-
-    sys.stderr.write(
-        f"Showing results for {printable(decoded)}; search instead for {printable(typed)}"
-        " with --as-typed\n"
-    )
-    return [replace(h, query=typed, searched=decoded) for h in instead]
-
-
-def _no_article(doc_id: str, index: Path, closest: list[str]) -> ExitStatus:
-    from bgsearch.render import printable
-
-    nearest = "; closest: " + ", ".join(printable(i) for i in closest) if closest else ""
-    sys.stderr.write(f"{PROG}: no article with id {printable(doc_id)!r} in {index}{nearest}\n")
-    return ExitStatus.NO_HITS
-
-
-def _print_people(text: str, hits: list[Hit], heading: bool) -> None:
-    from bgsearch.render import print_hits, printable, stdout_console
-
-    if hits:
-        print_hits(hits, stdout_console(), heading=text if heading else None)
-    else:
-        sys.stderr.write(f"{PROG}: no hits for {printable(text)!r}\n")
-
-
-def _plain_completion_help() -> None:
-    """Typer renders completion help text with Rich (zsh, fish, PowerShell); ours is plain."""
-    try:
-        from typer import _completion_classes
-    except ImportError:  # pragma: no cover - a Typer without that module
-        return
-    if hasattr(_completion_classes, "_sanitize_help_text"):
-        _completion_classes._sanitize_help_text = lambda text: text
-
-
 def main() -> None:
     """The ``bgsearch`` console script."""
     if f"_{PROG.upper()}_COMPLETE" in os.environ:
-        _plain_completion_help()
+        plain_completion_help()
     app(prog_name=PROG)
