@@ -16,7 +16,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from bgsearch import store as ix
 from bgsearch.copies import COPY_SIMILARITY, shingles, similarity
 from bgsearch.errors import IndexDamagedError, rebuild_hint
 from bgsearch.facets import FACETS, NO_SOURCE, UNDATED, bucket_counts, column_values, source_key
+from bgsearch.hits import Article, Filters, Hit, IndexStats
 from bgsearch.plan import Plan, make_plan
 from bgsearch.querylang import WORD, ParsedQuery, parse
 from bgsearch.ranking import RANKING, Ranking
@@ -39,19 +40,9 @@ from bgsearch.text import analyze, term_forms
 
 __all__ = ["FACETS", "SORTS", "Article", "Filters", "Hit", "IndexStats", "Searcher"]
 
+
 SORTS = ("relevance", "date", "-date")
 EXPANSION_HIGHLIGHTS = 200  # terms of a prefix or fuzzy word looked for in snippets
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Which articles a search may return: published in ``[since, until]`` (ISO dates, both
-    inclusive; undated articles are left out when either is given), from a source whose name
-    contains ``source`` (accents and case aside)."""
-
-    since: str | None = None
-    until: str | None = None
-    source: str | None = None
 
 
 # What Whoosh raises when its files are truncated or overwritten: reading past an end, bad
@@ -68,56 +59,6 @@ _DAMAGE = (
     # whoosh3 names the case; Whoosh 2.7 has no such class
     *[c for c in [getattr(whoosh_reading, "CorruptIndexError", None)] if c is not None],
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One ranked result: the JSON Lines contract, every field always present."""
-
-    query: str
-    rank: int
-    id: str
-    path: str
-    title: str
-    date: str | None
-    source: str | None
-    url: str | None
-    score: float
-    snippet: str
-    highlights: tuple[tuple[int, int], ...]
-    title_highlights: tuple[tuple[int, int], ...]
-    suggestion: str | None = None  # "Did you mean": the query with its likely accents
-    copies: tuple[str, ...] = ()  # ids of the syndicated copies folded into this hit
-    missing: tuple[str, ...] = ()  # the query's words (as typed) this article lacks
-    searched: str | None = None  # searched instead of ``query``: its Telex/VNI decoding
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One indexed article, whole: what ``bgsearch show`` prints."""
-
-    id: str
-    path: str
-    title: str
-    date: str | None
-    source: str | None
-    url: str | None
-    body: str
-    highlights: tuple[tuple[int, int], ...] = ()  # in ``body``, for a query
-    title_highlights: tuple[tuple[int, int], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class IndexStats:
-    """What an index holds: ``bgsearch stats``."""
-
-    documents: int
-    sources: list[tuple[str, int]]  # name and article count, most first
-    first_date: str | None
-    last_date: str | None
-    undated: int
-    size_bytes: int
-    vocabulary: int  # distinct folded syllables
 
 
 _ALL = None  # no filter: every article is allowed
