@@ -13,10 +13,22 @@ Imported only when an HTML page is read: trafilatura and lxml cost some 300 ms t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Page", "parse_html"]
+
+# Minified pages put every tag on one line; trafilatura then runs paragraphs together (a
+# dateline is no longer a line of its own) and glues neighbouring links ("ôtôxe máy"). A line
+# break after each block's end, and a space between an inline element and the next (a
+# Vietnamese syllable never spans two links or cells).
+_BLOCK_END = re.compile(
+    r"(</(?:p|div|li|h[1-6]|tr|table|ul|ol|section|article|blockquote|figcaption|dd|dt)\s*>"
+    r"|<br\s*/?>)(?!\n)",
+    re.IGNORECASE,
+)
+_INLINE_NEIGHBOURS = re.compile(r"(</(?:a|span|td|th|b|strong|em|i)\s*>)(?=<)", re.IGNORECASE)
 
 # The date a page was first published, from its markup only: htmldate's extensive search
 # would guess one from any date in the text, and bgsearch gives no date rather than a guess.
@@ -40,6 +52,7 @@ def parse_html(markup: str) -> Page:
     article in (a bare fragment, a list page) gives its visible text, line by line."""
     import trafilatura
 
+    markup = _INLINE_NEIGHBOURS.sub(r"\1 ", _BLOCK_END.sub(r"\1\n", markup))
     found: Any = None
     try:
         found = trafilatura.bare_extraction(

@@ -303,3 +303,19 @@ def test_a_page_without_metadata_keeps_bgsearch_s_vietnamese_rules(tmp_path: Pat
         "https://bienphong.com.vn/tuan-tra-123.html",
     )
     assert "Nguồn" not in bgsearch("show", "p.html", "--json").records[0]["body"]
+
+
+def test_a_minified_page_keeps_its_lines_and_its_links_apart(tmp_path: Path) -> None:
+    minified = NEWS_PAGE.replace("\n", "").replace(
+        "</table>",
+        "</table><p>Giá cước vận tải cho <strong>ôtô</strong><strong>xe máy</strong> đều"
+        " giảm theo trong kỳ điều hành này, theo thông báo của Bộ Công Thương.</p>",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "min.html").write_text(minified, encoding="utf-8")
+    assert bgsearch("index", "docs").exit_code == 0
+    body = bgsearch("show", "min.html", "--json").records[0]["body"]
+    assert "ôtôxe" not in body  # elements side by side: two words (syllables never span tags)
+    assert "Giá cước vận tải cho ôtô xe máy đều giảm" in body
+    assert "Giá dầu diesel cũng giảm 500 đồng" in body.split("\n")[-1]  # paragraphs are lines
