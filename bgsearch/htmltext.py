@@ -19,7 +19,7 @@ from typing import Any
 
 __all__ = ["Page", "parse_html"]
 
-# Minified pages put every tag on one line; trafilatura then runs paragraphs together (a
+# Minified pages put every tag on one line; trafilatura may then run paragraphs together (a
 # dateline is no longer a line of its own) and glues neighbouring links ("ôtôxe máy"). A line
 # break after each block's end, and a space between an inline element and the next (a
 # Vietnamese syllable never spans two links or cells).
