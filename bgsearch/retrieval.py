@@ -9,7 +9,6 @@ us (positions), and its documents are then scored like any other.
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -17,6 +16,7 @@ from itertools import pairwise
 from whoosh import query as wq
 
 from bgsearch import store as ix
+from bgsearch.bm25 import BM25F, Scores
 from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
 from bgsearch.postings import IndexReader
 from bgsearch.querylang import FUZZY, PREFIX, WORD
@@ -24,8 +24,6 @@ from bgsearch.ranking import RANKING, Ranking, ranked_scores
 from bgsearch.text import PAIR_JOINER, accent_variants, edit_distance
 
 __all__ = ["Retrieval", "Scored"]
-
-Scores = dict[int, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +64,7 @@ class Retrieval:
         title = _Place(ix.TITLE_FOLDED, ix.TITLE_EXACT, ix.TITLE_PAIRS, ranking.title_boost)
         body = _Place(ix.BODY_FOLDED, ix.BODY_EXACT, ix.BODY_PAIRS, 1.0)
         self._places = {False: (title, body), True: (title,)}
-        self._norms: dict[str, list[float]] = {}
+        self._bm25f = BM25F(self._reader, ranking)
         self._words: dict[str, bool] = {}
         self.notes: list[str] = []  # what the last ranking left out to stay within bounds
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
@@ -114,7 +112,7 @@ class Retrieval:
             side_by_side = self._side_by_side(term)
             _add(relevance, side_by_side, ranking.pair_weight)
             if self.is_word(term):
-                idf = self._idf(len(side_by_side))
+                idf = self._bm25f.idf(len(side_by_side))
                 _add_each(held, side_by_side, idf)
                 total += idf
         candidates = set().union(*(f.folded for f in found.values())) if found else set()
@@ -155,7 +153,7 @@ class Retrieval:
         """Documents ranked by a weighted sum of body BM25 scores of (field, term, weight)."""
         total: Scores = {}
         for field, term, weight in terms:
-            for d, s in self._bm25(((field, 1.0),), term).items():
+            for d, s in self._bm25f.score(((field, 1.0),), term).items():
                 total[d] = total.get(d, 0.0) + weight * s
         gone = hidden | self._reader.deleted()
         scored = [Scored(d, s) for d, s in total.items() if d not in gone]
@@ -210,13 +208,13 @@ class Retrieval:
             ):
                 exact = _merged(exact, self._variants(alternative.folded[0], places))
         titled = set().union(*(self._titled(a) for a in group.alternatives))
-        return _Found(folded, exact, exactly, self._idf(len(folded)), titled)
+        return _Found(folded, exact, exactly, self._bm25f.idf(len(folded)), titled)
 
     def _titled(self, alternative: Alternative) -> set[int]:
         """The documents holding an alternative (any spelling) in their title."""
         kind, terms = alternative.kind, alternative.folded
         if kind == WORD:
-            return set(self._postings(ix.TITLE_FOLDED, terms[0]))
+            return set(self._bm25f.postings(ix.TITLE_FOLDED, terms[0]))
         if kind == PAIR:
             return set(self._reader.postings(ix.TITLE_PAIRS, terms[0]))
         if kind == PHRASE:
@@ -229,7 +227,7 @@ class Retrieval:
         key = (field, syllables)
         if key not in self._phrases:
             if field == ix.TITLE_FOLDED:  # short: every title holding all the syllables
-                holding = [set(self._postings(field, s)) for s in dict.fromkeys(syllables)]
+                holding = [set(self._bm25f.postings(field, s)) for s in dict.fromkeys(syllables)]
             else:
                 # bodies: those holding each two neighbours side by side within a sentence
                 # (pair terms, no positions: 5x faster on the corpus; a phrase across a
@@ -266,7 +264,7 @@ class Retrieval:
                 continue
             if not any(reader.doc_frequency(f, variant) for f in (ix.BODY_EXACT, ix.TITLE_EXACT)):
                 continue
-            scores = self._bm25(fields, variant)
+            scores = self._bm25f.score(fields, variant)
             best = _merged(best, {d: weight * s for d, s in scores.items()})
         return best
 
@@ -277,7 +275,7 @@ class Retrieval:
         if kind == PHRASE:
             return self._phrase(terms, places)
         fields = [(p.pairs if kind == PAIR else p.folded, p.boost) for p in places]
-        return self._bm25(fields, terms[0])
+        return self._bm25f.score(fields, terms[0])
 
     def _exact(
         self, alternative: Alternative, places: tuple[_Place, ...], where: Scores
@@ -289,9 +287,9 @@ class Retrieval:
             (exact,) = alternative.exact
             if self._dominant(exact, alternative.folded[0]):
                 return where, set(where)  # nearly every match is exact: the same scores
-            only = self._bm25(fields, exact)
+            only = self._bm25f.score(fields, exact)
             return only, set(only)
-        per_syllable = [self._bm25(fields, e) for e in alternative.exact]
+        per_syllable = [self._bm25f.score(fields, e) for e in alternative.exact]
         held = set(where).intersection(*per_syllable)
         share = 1.0 / len(per_syllable)
         bonus: Scores = {}
@@ -319,14 +317,14 @@ class Retrieval:
             tfs.append(
                 ({d: min(c.get(d, 1.0) for c in counts) for d in docs}, place.boost, place.folded)
             )
-        return self._bm25_from(tfs)
+        return self._bm25f.from_frequencies(tfs)
 
     def _expansion(self, alternative: Alternative, places: tuple[_Place, ...]) -> Scores:
         """A prefix or typo-tolerant word: each term it reaches scores its BM25F times how
         close it is to what was typed; a document counts its best term."""
         best: Scores = {}
         for term, closeness in self.expansions(alternative):
-            scores = self._bm25([(p.folded, p.boost) for p in places], term)
+            scores = self._bm25f.score([(p.folded, p.boost) for p in places], term)
             best = _merged(best, {d: s * closeness for d, s in scores.items()})
         return best
 
@@ -404,78 +402,7 @@ class Retrieval:
 
     def _side_by_side(self, term: str) -> Scores:
         """BM25F of a folded pair term ("bien_gioi") in titles and bodies."""
-        return self._bm25([(p.pairs, p.boost) for p in self._places[False]], term)
-
-    def _bm25(self, fields: Iterable[tuple[str, float]], term: str) -> Scores:
-        """BM25F of ``term`` over (field, boost) (see :meth:`_bm25_from`)."""
-        tfs = []
-        for field, boost in fields:
-            postings = self._postings(field, term)
-            if postings:
-                tfs.append((postings, boost, field))
-        return self._bm25_from(tfs)
-
-    def _postings(self, field: str, term: str) -> dict[int, float]:
-        """A term's postings; a folded syllable's from its exact spellings where they add
-        up to it (cheaper to read, see IndexReader.spelled_postings)."""
-        if field in (ix.TITLE_FOLDED, ix.BODY_FOLDED):
-            spellings = accent_variants(term) or [term]
-            if term not in spellings:
-                spellings.append(term)
-            exact = ix.TITLE_EXACT if field == ix.TITLE_FOLDED else ix.BODY_EXACT
-            return self._reader.spelled_postings(field, exact, term, spellings)
-        return self._reader.postings(field, term)
-
-    def _bm25_from(self, tfs: list[tuple[dict[int, float], float, str]]) -> Scores:
-        """BM25F: the fields' length-normalised frequencies, weighted by their boosts, added
-        and saturated once (IDF from the documents holding the term in any of them); plus,
-        for a title, ``title_weight`` times its own BM25, so that a title match keeps its
-        weight however often the body repeats the word."""
-        if not tfs:
-            return {}
-        ranking = self._ranking
-        k1 = ranking.k1
-        if len(tfs) == 1 and not ranking.title_weight:
-            # one field (most terms: bodies only): x / (k1 + x) with x = boost * k1 * tf /
-            # norm is tf / (tf + norm / boost), one pass
-            postings, boost, field = tfs[0]
-            lengths, idf = self._norm(field), self._idf(len(postings)) * (k1 + 1)
-            if boost == 1.0:
-                return {d: idf * tf / (tf + lengths[d]) for d, tf in postings.items()}
-            return {d: idf * tf / (tf + lengths[d] / boost) for d, tf in postings.items()}
-        tfs = sorted(tfs, key=lambda t: -len(t[0]))
-        normalised: Scores = {}
-        for postings, boost, field in tfs:
-            lengths = self._norm(field)  # k1 * (1 - b + b * length / average)
-            scale = boost * k1
-            normalised = _added(
-                normalised, {d: scale * tf / lengths[d] for d, tf in postings.items()}
-            )
-        idf = self._idf(len(normalised)) * (k1 + 1)
-        total = {d: idf * x / (k1 + x) for d, x in normalised.items()}
-        if ranking.title_weight:
-            for postings, _, field in tfs:
-                if field.startswith("title_"):
-                    lengths = self._norm(field)
-                    scale = idf * ranking.title_weight
-                    title = {d: scale * tf / (tf + lengths[d]) for d, tf in postings.items()}
-                    total = _added(total, title)
-        return total
-
-    def _idf(self, df: int) -> float:
-        n = self._reader.doc_count
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-    def _norm(self, field: str) -> list[float]:
-        """k1 times BM25's length normalisation of ``field`` in every document (pair and exact
-        fields share their folded field's lengths: one term per syllable)."""
-        base = field.replace("_pairs", "_folded").replace("_exact", "_folded")
-        if base not in self._norms:
-            b = self._ranking.b
-            average = self._reader.average_length(base)
-            k1 = self._ranking.k1
-            self._norms[base] = [k1 * (1 - b + b * n / average) for n in self._reader.lengths(base)]
-        return self._norms[base]
+        return self._bm25f.score([(p.pairs, p.boost) for p in self._places[False]], term)
 
 
 def _add(into: list[float], scores: Scores, weight: float) -> None:
@@ -486,14 +413,6 @@ def _add(into: list[float], scores: Scores, weight: float) -> None:
 def _add_each(into: list[float], docs: Iterable[int], amount: float) -> None:
     for d in docs:
         into[d] += amount
-
-
-def _added(into: Scores, scores: Scores) -> Scores:
-    if not into:
-        return scores
-    for d, s in scores.items():
-        into[d] = into.get(d, 0.0) + s
-    return into
 
 
 def _merged(into: Scores, scores: Scores) -> Scores:

@@ -1,0 +1,104 @@
+"""BM25F over bgsearch's fields: a term's length-normalised frequencies in title and body,
+weighted by their boosts, added and saturated once (see :mod:`bgsearch.ranking`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from bgsearch import store as ix
+from bgsearch.postings import IndexReader
+from bgsearch.ranking import Ranking
+from bgsearch.text import accent_variants
+
+__all__ = ["BM25F", "Scores"]
+
+Scores = dict[int, float]
+
+
+class BM25F:
+    """BM25F scores of terms on one open index, with the knobs of a :class:`Ranking`."""
+
+    def __init__(self, reader: IndexReader, ranking: Ranking) -> None:
+        self._reader = reader
+        self._ranking = ranking
+        self._norms: dict[str, list[float]] = {}
+
+    def score(self, fields: Iterable[tuple[str, float]], term: str) -> Scores:
+        """BM25F of ``term`` over (field, boost) (see :meth:`_bm25_from`)."""
+        tfs = []
+        for field, boost in fields:
+            postings = self.postings(field, term)
+            if postings:
+                tfs.append((postings, boost, field))
+        return self.from_frequencies(tfs)
+
+    def postings(self, field: str, term: str) -> dict[int, float]:
+        """A term's postings; a folded syllable's from its exact spellings where they add
+        up to it (cheaper to read, see IndexReader.spelled_postings)."""
+        if field in (ix.TITLE_FOLDED, ix.BODY_FOLDED):
+            spellings = accent_variants(term) or [term]
+            if term not in spellings:
+                spellings.append(term)
+            exact = ix.TITLE_EXACT if field == ix.TITLE_FOLDED else ix.BODY_EXACT
+            return self._reader.spelled_postings(field, exact, term, spellings)
+        return self._reader.postings(field, term)
+
+    def from_frequencies(self, tfs: list[tuple[dict[int, float], float, str]]) -> Scores:
+        """BM25F: the fields' length-normalised frequencies, weighted by their boosts, added
+        and saturated once (IDF from the documents holding the term in any of them); plus,
+        for a title, ``title_weight`` times its own BM25, so that a title match keeps its
+        weight however often the body repeats the word."""
+        if not tfs:
+            return {}
+        ranking = self._ranking
+        k1 = ranking.k1
+        if len(tfs) == 1 and not ranking.title_weight:
+            # one field (most terms: bodies only): x / (k1 + x) with x = boost * k1 * tf /
+            # norm is tf / (tf + norm / boost), one pass
+            postings, boost, field = tfs[0]
+            lengths, idf = self._norm(field), self.idf(len(postings)) * (k1 + 1)
+            if boost == 1.0:
+                return {d: idf * tf / (tf + lengths[d]) for d, tf in postings.items()}
+            return {d: idf * tf / (tf + lengths[d] / boost) for d, tf in postings.items()}
+        tfs = sorted(tfs, key=lambda t: -len(t[0]))
+        normalised: Scores = {}
+        for postings, boost, field in tfs:
+            lengths = self._norm(field)  # k1 * (1 - b + b * length / average)
+            scale = boost * k1
+            normalised = _added(
+                normalised, {d: scale * tf / lengths[d] for d, tf in postings.items()}
+            )
+        idf = self.idf(len(normalised)) * (k1 + 1)
+        total = {d: idf * x / (k1 + x) for d, x in normalised.items()}
+        if ranking.title_weight:
+            for postings, _, field in tfs:
+                if field.startswith("title_"):
+                    lengths = self._norm(field)
+                    scale = idf * ranking.title_weight
+                    title = {d: scale * tf / (tf + lengths[d]) for d, tf in postings.items()}
+                    total = _added(total, title)
+        return total
+
+    def idf(self, df: int) -> float:
+        n = self._reader.doc_count
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _norm(self, field: str) -> list[float]:
+        """k1 times BM25's length normalisation of ``field`` in every document (pair and exact
+        fields share their folded field's lengths: one term per syllable)."""
+        base = field.replace("_pairs", "_folded").replace("_exact", "_folded")
+        if base not in self._norms:
+            b = self._ranking.b
+            average = self._reader.average_length(base)
+            k1 = self._ranking.k1
+            self._norms[base] = [k1 * (1 - b + b * n / average) for n in self._reader.lengths(base)]
+        return self._norms[base]
+
+
+def _added(into: Scores, scores: Scores) -> Scores:
+    if not into:
+        return scores
+    for d, s in scores.items():
+        into[d] = into.get(d, 0.0) + s
+    return into
