@@ -385,3 +385,12 @@ def test_the_progress_shows_the_writing_phase_as_a_spinner_with_its_time() -> No
     assert "writing the index" in shown
     assert "100%" not in shown
     assert "2/2" not in shown
+
+
+def test_a_missing_folder_is_one_line_naming_it() -> None:
+    run = bgsearch("index", "/nonexistent-typo")
+    # on 225431c: a skip line, a summary line and an error line
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "bgsearch: error: no such file or folder: /nonexistent-typo; index is unchanged\n",
+    )
