@@ -265,7 +265,7 @@ class Retrieval:
             if not any(reader.doc_frequency(f, variant) for f in (ix.BODY_EXACT, ix.TITLE_EXACT)):
                 continue
             scores = self._bm25f.score(fields, variant)
-            best = _merged(best, {d: weight * s for d, s in scores.items()})
+            _keep_best(best, scores, weight)
         return best
 
     def _folded(self, alternative: Alternative, places: tuple[_Place, ...]) -> Scores:
@@ -325,7 +325,7 @@ class Retrieval:
         best: Scores = {}
         for term, closeness in self.expansions(alternative):
             scores = self._bm25f.score([(p.folded, p.boost) for p in places], term)
-            best = _merged(best, {d: s * closeness for d, s in scores.items()})
+            _keep_best(best, scores, closeness)
         return best
 
     def expansions(self, alternative: Alternative) -> list[tuple[str, float]]:
@@ -413,6 +413,16 @@ def _add(into: list[float], scores: Scores, weight: float) -> None:
 def _add_each(into: list[float], docs: Iterable[int], amount: float) -> None:
     for d in docs:
         into[d] += amount
+
+
+def _keep_best(into: Scores, scores: Scores, weight: float) -> None:
+    """Into ``into`` (a dict of the caller's own), each document's better score: its own or
+    ``weight`` times its score in ``scores``."""
+    get = into.get
+    for d, s in scores.items():
+        s *= weight
+        if s > get(d, 0.0):
+            into[d] = s
 
 
 def _merged(into: Scores, scores: Scores) -> Scores:
