@@ -420,9 +420,9 @@ def _keep_best(into: Scores, scores: Scores, weight: float) -> None:
     ``weight`` times its score in ``scores``."""
     get = into.get
     for d, s in scores.items():
-        s *= weight
-        if s > get(d, 0.0):
-            into[d] = s
+        weighted = s * weight
+        if weighted > get(d, 0.0):
+            into[d] = weighted
 
 
 def _merged(into: Scores, scores: Scores) -> Scores:
