@@ -88,52 +88,67 @@ def text_path(path: Path | str) -> str:
 
 
 def _from_markdown(source: Source, markup: str, truncated: bool) -> Document | Skip:
-    """A Markdown note: its front matter's metadata, then bgsearch's rules on its plain text
-    (the first line the title unless the front matter names one)."""
+    """A Markdown note: its front matter's metadata, and its text without markup."""
     note = parse_markdown(markup)
-    lines = note.text.split("\n")
-    if note.title and lines and lines[0] == note.title:  # the title again as a heading
-        del lines[0]
-    found = parse_article(
-        "\n".join(lines) if not note.title else f"{note.title}\n" + "\n".join(lines)
-    )
-    title = note.title or found.title
-    if not (title or found.body):
-        return Skip(text_path(source.path), "empty")
-    return Document(
-        source.doc_id,
-        text_path(source.path.resolve()),
-        title,
-        found.body,
-        parse_date(note.date) or found.date,
-        note.source or found.source,
-        note.url or found.url,
+    return _with_metadata(
+        source,
+        note.text,
+        title=note.title,
+        date=parse_date(note.date),
+        site=note.source,
+        url=note.url,
+        empty="empty",
         truncated=truncated,
     )
 
 
 def _from_html(source: Source, markup: str) -> Document | Skip:
-    """A web page: trafilatura's article and metadata (see htmltext.py), then bgsearch's
-    Vietnamese rules on its text: boilerplate lines, a dateline, a "Nguồn …: URL" line."""
+    """A web page: trafilatura's article and metadata (see htmltext.py)."""
     page = parse_html(markup)
-    lines = [line for line in page.text.split("\n") if not is_boilerplate(line)]
-    if lines and page.title and lines[0] == page.title:  # the headline, above the article
+    return _with_metadata(
+        source,
+        page.text,
+        title=page.title,
+        date=page.date,
+        site=page.source,
+        url=page.url,
+        empty="no visible text",
+    )
+
+
+def _with_metadata(
+    source: Source,
+    text: str,
+    *,
+    title: str | None,
+    date: str | None,
+    site: str | None,
+    url: str | None,
+    empty: str,
+    truncated: bool = False,
+) -> Document | Skip:
+    """A document whose markup named some of its metadata, the rest found by bgsearch's
+    Vietnamese rules on its text: boilerplate lines, a dateline, a "Nguồn …: URL" line. The
+    title, when named, is not body text again."""
+    lines = [line for line in text.split("\n") if not is_boilerplate(line)]
+    if lines and title and lines[0] == title:
         del lines[0]
     body = "\n".join(lines)
-    found = parse_article(f"{page.title}\n{body}" if page.title else body)
-    title = page.title or found.title
-    if found.title == title:  # the headline stood first: the body as the rules left it
+    found = parse_article(f"{title}\n{body}" if title else body)
+    title = title or found.title
+    if found.title == title:  # the title stood first: the body as the rules left it
         body = found.body
     if not (title or body):
-        return Skip(text_path(source.path), "no visible text")
+        return Skip(text_path(source.path), empty)
     return Document(
         source.doc_id,
         text_path(source.path.resolve()),
         title,
         body,
-        page.date or found.date,
-        page.source or found.source,
-        page.url or found.url,
+        date or found.date,
+        site or found.source,
+        url or found.url,
+        truncated=truncated,
     )
 
 
