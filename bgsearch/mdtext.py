@@ -1,9 +1,10 @@
 """Markdown notes to article text and metadata.
 
 YAML front matter (between ``---`` lines at the top) gives the title, date, source and URL,
-under their usual names; the rest is rendered to plain text by markdown-it-py (CommonMark):
-headings, emphasis, link and image syntax go, their text stays, each block on a line of its
-own. Front matter that is not YAML is left as text.
+under the names a JSON record's fields have (:mod:`bgsearch.records`); the rest is rendered
+to plain text by markdown-it-py (CommonMark): headings, emphasis, link and image syntax go,
+their text stays, each block on a line of its own. Front matter that is not YAML is left as
+text.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Note", "parse_markdown"]
+from bgsearch.records import DATE_KEYS, SOURCE_KEYS, TITLE_KEYS, URL_KEYS, field_text, field_value
 
-TITLE_KEYS = ("title", "headline", "name")
-DATE_KEYS = ("date", "published", "published_at", "publish_date", "pubDate", "created")
-SOURCE_KEYS = ("source", "site", "publisher", "site_name")
-URL_KEYS = ("url", "link", "canonical", "canonical_url", "permalink", "source_url")
+__all__ = ["Note", "parse_markdown"]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _BLOCKS = frozenset({"paragraph_close", "heading_close", "list_item_close", "blockquote_close"})
@@ -44,10 +42,10 @@ def parse_markdown(markup: str) -> Note:
             meta, markup = found, markup[match.end() :]
     return Note(
         _plain(markup),
-        _field(meta, TITLE_KEYS),
-        next((meta[k] for k in DATE_KEYS if meta.get(k) is not None), None),
-        _field(meta, SOURCE_KEYS),
-        _field(meta, URL_KEYS),
+        _one_line(field_text(meta, TITLE_KEYS)),
+        field_value(meta, DATE_KEYS),
+        _one_line(field_text(meta, SOURCE_KEYS)),
+        _one_line(field_text(meta, URL_KEYS)),
     )
 
 
@@ -61,16 +59,8 @@ def _yaml(text: str) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def _field(meta: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        value = meta.get(key)
-        if isinstance(value, dict):  # source: {name: ...}
-            value = value.get("name")
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            text = " ".join(str(value).split())
-            if text:
-                return text
-    return None
+def _one_line(text: str) -> str | None:
+    return " ".join(text.split()) or None
 
 
 def _plain(markup: str) -> str:

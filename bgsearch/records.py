@@ -13,16 +13,16 @@ from urllib.parse import urlsplit
 
 from bgsearch.article import parse_date
 
-__all__ = ["Record", "RecordError", "parse_records"]
+__all__ = ["Record", "RecordError", "field_text", "field_value", "parse_records"]
 
 TITLE_KEYS = ("title", "headline", "name")
 TEXT_KEYS = ("content", "body", "text", "article", "description")
 DATE_KEYS = (
     "date", "published", "published_at", "publishedAt", "publish_date", "datePublished",
-    "pubDate", "created_at", "timestamp", "time",
+    "pubDate", "created", "created_at", "timestamp", "time",
 )  # fmt: skip
-URL_KEYS = ("url", "link", "href")
-SOURCE_KEYS = ("source", "site", "publisher")
+URL_KEYS = ("url", "link", "href", "canonical", "canonical_url", "permalink", "source_url")
+SOURCE_KEYS = ("source", "site", "site_name", "publisher")
 # Where an export keeps its list of articles, when the file is one object.
 LIST_KEYS = ("articles", "items", "data", "results", "docs", "hits", "records", "entries")
 
@@ -47,7 +47,13 @@ class RecordError:
     reason: str
 
 
-def _text(record: dict[str, Any], keys: tuple[str, ...]) -> str:
+def field_value(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The value under the first of ``keys`` that holds one (a date: a string, a number, or
+    what YAML made of it), else None."""
+    return next((record[k] for k in keys if record.get(k) not in (None, "")), None)
+
+
+def field_text(record: dict[str, Any], keys: tuple[str, ...]) -> str:
     for key in keys:
         value = record.get(key)
         if isinstance(value, dict):  # {"source": {"name": ...}}, {"publisher": {"name": ...}}
@@ -64,21 +70,21 @@ def _text(record: dict[str, Any], keys: tuple[str, ...]) -> str:
 def _record(number: int, value: Any) -> Record | RecordError:
     if not isinstance(value, dict):
         return RecordError(number, "not a JSON object")
-    title, body = _text(value, TITLE_KEYS), _text(value, TEXT_KEYS)
+    title, body = field_text(value, TITLE_KEYS), field_text(value, TEXT_KEYS)
     if not (title or body):
         return RecordError(number, f"no {'/'.join(TITLE_KEYS[:1] + TEXT_KEYS[:3])} field")
-    url = _text(value, URL_KEYS) or None
-    source = _text(value, SOURCE_KEYS) or None
+    url = field_text(value, URL_KEYS) or None
+    source = field_text(value, SOURCE_KEYS) or None
     if source is None and url:
         source = (urlsplit(url).hostname or "").removeprefix("www.") or None
-    published = parse_date(next((value[k] for k in DATE_KEYS if value.get(k)), None))
+    published = parse_date(field_value(value, DATE_KEYS))
     return Record(number, title, body, published, source, url)
 
 
 def _listed(data: Any) -> list[Any]:
     """The articles of an export shaped ``{"status": "ok", "articles": [...]}``: the list
     under a usual key, else the only list of objects; else the object itself, one record."""
-    if not isinstance(data, dict) or _text(data, TITLE_KEYS) or _text(data, TEXT_KEYS):
+    if not isinstance(data, dict) or field_text(data, TITLE_KEYS) or field_text(data, TEXT_KEYS):
         return [data]
     for key in LIST_KEYS:
         if isinstance(data.get(key), list):
