@@ -429,8 +429,6 @@ def _merged(into: Scores, scores: Scores) -> Scores:
     """Two alternatives' scores: each document's better one."""
     if not into:
         return scores
-    merged = dict(into)
-    for d, s in scores.items():
-        if s > merged.get(d, 0.0):
-            merged[d] = s
+    merged = dict(into)  # ``into`` may be another group's: never changed in place
+    _keep_best(merged, scores, 1.0)
     return merged
