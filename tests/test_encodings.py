@@ -13,7 +13,7 @@ import pytest
 
 from bgsearch.encodings import FALLBACKS, decode, vietnamese_share
 from bgsearch.legacy import TCVN3_TABLE, VISCII_TABLE
-from tests.conftest import bgsearch
+from tests.conftest import bgsearch, write_articles
 
 ARTICLE = (
     "Đồn Biên phòng tổ chức tuần tra chung\n"
@@ -213,9 +213,7 @@ lần này là lớn nhất từ đầu năm, theo thông báo của Bộ Công 
 
 
 def test_a_news_page_gives_its_article_and_metadata_not_its_furniture(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    write_articles(tmp_path / "docs", {"page.html": NEWS_PAGE})
     assert bgsearch("index", "docs").exit_code == 0
     (hit,) = bgsearch("query", "giá xăng", "--json").records
     # on 225431c: the menu item "Kinh doanh" as the headline, no site, no URL
@@ -259,9 +257,7 @@ trên tuyến biên giới. ![ảnh tuần tra](anh.jpg)
 
 
 def test_a_markdown_note_gives_its_front_matter_and_plain_text(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "note.md").write_text(NOTE, encoding="utf-8")
+    write_articles(tmp_path / "docs", {"note.md": NOTE})
     assert bgsearch("index", "docs").exit_code == 0
     (hit,) = bgsearch("query", "tuần tra chung", "--json").records
     # on 225431c: the title "---", no date, and **, [ ]( ) indexed as words
@@ -292,9 +288,7 @@ def test_a_page_without_metadata_keeps_bgsearch_s_vietnamese_rules(tmp_path: Pat
         " gìn an ninh trật tự; quần chúng nhân dân tích cực tham gia.</p>"
         "<p>Nguồn Biên Phòng: https://bienphong.com.vn/tuan-tra-123.html</p></article></body></html>"
     )
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "p.html").write_text(page, encoding="utf-8")
+    write_articles(tmp_path / "docs", {"p.html": page})
     assert bgsearch("index", "docs").exit_code == 0
     (hit,) = bgsearch("query", "tuần tra", "--json").records
     assert (hit["date"], hit["source"], hit["url"]) == (
@@ -311,9 +305,7 @@ def test_a_minified_page_keeps_its_lines_and_its_links_apart(tmp_path: Path) -> 
         "</table><p>Giá cước vận tải cho <strong>ôtô</strong><strong>xe máy</strong> đều"
         " giảm theo trong kỳ điều hành này, theo thông báo của Bộ Công Thương.</p>",
     )
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "min.html").write_text(minified, encoding="utf-8")
+    write_articles(tmp_path / "docs", {"min.html": minified})
     assert bgsearch("index", "docs").exit_code == 0
     body = bgsearch("show", "min.html", "--json").records[0]["body"]
     assert "ôtôxe" not in body  # elements side by side: two words (syllables never span tags)

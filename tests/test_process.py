@@ -215,6 +215,20 @@ def test_did_you_mean_comes_first_with_the_capitals_typed(tmp_path: Path) -> Non
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def in_terminal(arguments: str, cwd: Path, columns: int) -> list[str]:
+    """The lines ``bgsearch ARGUMENTS`` shows in a real pseudo-terminal of that width, colour
+    codes and carriage returns taken out."""
+    done = subprocess.run(
+        ["script", "-qec", f"{BIN / 'bgsearch'} {arguments}", "/dev/null"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": str(columns)},
+    )
+    return [ANSI.sub("", line).rstrip("\r") for line in done.stdout.splitlines()]
+
+
 def test_piped_output_is_not_wrapped_and_no_line_ends_in_spaces(tmp_path: Path) -> None:
     assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
     env = {"COLUMNS": "60"}
@@ -231,16 +245,7 @@ def test_piped_output_is_not_wrapped_and_no_line_ends_in_spaces(tmp_path: Path) 
 
 def test_a_terminal_wraps_to_its_width_between_words(tmp_path: Path) -> None:
     assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
-    command = f"{BIN / 'bgsearch'} show 004_d4b2fff87a9d68e3.txt --index ix"
-    done = subprocess.run(  # a real pseudo-terminal
-        ["script", "-qec", command, "/dev/null"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "COLUMNS": "60"},
-    )
-    lines = [ANSI.sub("", line).rstrip("\r") for line in done.stdout.splitlines()]
+    lines = in_terminal("show 004_d4b2fff87a9d68e3.txt --index ix", tmp_path, columns=60)
     url = next(line for line in lines if "https://" in line)
     # on 225431c the URL was cut in three at 80 columns: no terminal opens half a URL
     assert url.endswith("bien-gioi-post486718.html")
@@ -285,16 +290,7 @@ def test_completion_offers_the_values_of_sort_and_facet(
 
 def test_year_and_month_facets_are_a_timeline_of_bars_on_a_terminal(tmp_path: Path) -> None:
     assert run("index", str(SEEDS), "--index", "ix", cwd=tmp_path).returncode == 0
-    command = f"{BIN / 'bgsearch'} query 'biên giới' --facet year -n 1 --index ix"
-    done = subprocess.run(
-        ["script", "-qec", command, "/dev/null"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "COLUMNS": "80"},
-    )
-    lines = [ANSI.sub("", line).rstrip("\r") for line in done.stdout.splitlines()]
+    lines = in_terminal("query 'biên giới' --facet year -n 1 --index ix", tmp_path, columns=80)
     rows = lines[lines.index(next(x for x in lines if x.startswith("year"))) + 1 :]
     # on 225431c: numbers only, most first; now oldest first, each with its bar
     assert [r.split()[0] for r in rows if r] == ["2020", "2024", "(no"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import bgsearch
+from tests.conftest import bgsearch, write_articles
 
 
 def jsonl(*records: Any) -> str:
@@ -96,10 +96,8 @@ def test_a_big_json_lines_file_keeps_every_record(tmp_path: Path, monkeypatch: A
     # 225431c a records file was cut there too: of a million records (66 MB), 119,162 were
     # indexed and one "not JSON" skip said nothing of the rest.
     monkeypatch.setattr("bgsearch.documents.MAX_CHARS", 1_000)
-    folder = tmp_path / "export"
-    folder.mkdir()
     rows = [{"title": f"Tin {n}", "body": f"tuần tra biên giới mã{n}"} for n in range(200)]
-    (folder / "all.jsonl").write_text(jsonl(*rows), encoding="utf-8")
+    folder = write_articles(tmp_path / "export", {"all.jsonl": jsonl(*rows)})
     assert (folder / "all.jsonl").stat().st_size > 4 * 1_000
     run = bgsearch("index", str(folder), "--index", str(tmp_path / "ix"))
     assert run.exit_code == 0, run.stderr
@@ -113,12 +111,14 @@ def test_a_records_file_over_the_bound_is_skipped_with_advice(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr("bgsearch.index.MAX_RECORD_FILE_BYTES", 2 << 20)
-    folder = tmp_path / "export"
-    folder.mkdir()
-    (folder / "small.jsonl").write_text(jsonl({"title": "Nhỏ", "body": "tuần tra"}), "utf-8")
-    with open(folder / "huge.jsonl", "w", encoding="utf-8") as f:
-        row = json.dumps({"title": "Lớn", "body": "biên giới " * 100}, ensure_ascii=False)
-        f.write((row + "\n") * 3000)
+    row = json.dumps({"title": "Lớn", "body": "biên giới " * 100}, ensure_ascii=False)
+    folder = write_articles(
+        tmp_path / "export",
+        {
+            "small.jsonl": jsonl({"title": "Nhỏ", "body": "tuần tra"}),
+            "huge.jsonl": jsonl(row) * 3000,
+        },
+    )
     run = bgsearch("index", str(folder), "--index", str(tmp_path / "ix"))
     assert run.exit_code == 0, run.stderr
     assert "huge.jsonl: over 2 MB of records: split it into smaller files" in run.stderr
@@ -128,9 +128,9 @@ def test_a_records_file_over_the_bound_is_skipped_with_advice(
 @pytest.mark.parametrize("key", ["articles", "items", "data", "results", "docs", "hits", "news"])
 def test_an_export_with_its_articles_under_a_key_is_read(tmp_path: Path, key: str) -> None:
     export = {"status": "ok", "total": 2, key: [PATROL, {"title": "Tin 2", "content": "Cửa khẩu."}]}
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "export.json").write_text(json.dumps(export, ensure_ascii=False), "utf-8")
+    folder = write_articles(
+        tmp_path / "docs", {"export.json": json.dumps(export, ensure_ascii=False)}
+    )
     run = bgsearch("index", str(folder), "--index", str(tmp_path / "ix"))
     # on 225431c: skipped, "no title/content/body/text field"
     assert run.exit_code == 0, run.stderr
@@ -154,10 +154,8 @@ def test_an_export_with_its_articles_under_a_key_is_read(tmp_path: Path, key: st
     ],
 )
 def test_dates_are_read_in_vietnam_time(tmp_path: Path, value: Any, day: str | None) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     record = {"title": "Tuần tra", "body": "Tuần tra biên giới.", "published_at": value}
-    (folder / "a.jsonl").write_text(jsonl(record), encoding="utf-8")
+    folder = write_articles(tmp_path / "docs", {"a.jsonl": jsonl(record)})
     assert bgsearch("index", str(folder), "--index", str(tmp_path / "ix")).exit_code == 0
     (hit,) = bgsearch("query", "tuần tra", "--index", str(tmp_path / "ix"), "--json").records
     assert hit["date"] == day  # on 225431c: epochs null, "...T23:30:00Z" the 2nd
