@@ -112,33 +112,40 @@ def print_article(article: Article, console: Console) -> None:
     """One article for people: title, metadata, then the text, matches highlighted."""
     from rich.text import Text
 
-    _lines(console, _styled(article.title, article.title_highlights, "bold", "bold yellow"))
+    in_title, in_text = _match_styles(console)
     meta = Text(printable(article.id), style="cyan")
     for part in (article.date, article.source, article.url):
         if part:
             meta.append(f"  {printable(part)}", style="green")
-    _lines(console, meta)
-    _lines(console, Text(_display_path(article.path), style="dim"))
-    console.print()
-    plain = console.no_color
-    match = "bold" if plain else "bold yellow"
-    _lines(console, _styled(article.body, article.highlights, "", match, prose=True))
+    for text in (
+        _styled(article.title, article.title_highlights, "bold", in_title),
+        meta,
+        Text(_display_path(article.path), style="dim"),
+        Text(""),
+        _styled(article.body, article.highlights, "", in_text, prose=True),
+    ):
+        for line in _lines(console, text, console.width):
+            console.print(line, soft_wrap=True)
 
 
-def _lines(console: Console, text: Text, width: int | None = None) -> list[Text]:
-    """``text`` as the lines to print: on a terminal, wrapped to its width between words,
-    never inside one (a URL stays whole: the terminal shows it on, and it can be opened); piped,
-    its own lines, however long. Printed unless a ``width`` is given."""
+def _match_styles(console: Console) -> tuple[str, str]:
+    """How a match stands out in a title and in text. NO_COLOR means no colour, not no
+    emphasis: matches stay bold, and underlined in (bold) titles."""
+    return ("bold underline", "bold") if console.no_color else ("bold yellow", "bold yellow")
+
+
+def _lines(console: Console, text: Text, width: int) -> list[Text]:
+    """``text`` as the lines to print: on a terminal, wrapped to ``width`` between words,
+    never inside one (a URL stays whole: the terminal shows it on, and it can be opened);
+    piped, its own lines, however long. No line ends in spaces."""
     if not console.is_terminal:
         lines = list(text.split("\n"))
     else:
-        lines = list(text.divide(_breaks(text.plain, width or console.width)))
+        lines = list(text.divide(_breaks(text.plain, width)))
     for line in lines:
         if line.plain.endswith("\n"):
             line.right_crop(1)
         line.rstrip()
-        if width is None:
-            console.print(line, soft_wrap=True)
     return lines
 
 
@@ -280,15 +287,11 @@ def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None
             meta.append(f"  +{len(hit.copies)} {many}", style="magenta")
         if hit.missing:
             meta.append(f"  missing: {', '.join(hit.missing)}", style="dim")
-        # NO_COLOR means no colour, not no emphasis: matches stay bold, underlined in titles
-        plain = console.no_color
-        title = _styled(
-            hit.title, hit.title_highlights, "bold", "bold underline" if plain else "bold yellow"
-        )
+        in_title, in_text = _match_styles(console)
+        title = _styled(hit.title, hit.title_highlights, "bold", in_title)
         _hanging(console, f"{hit.rank}.", title, indent)
         _hanging(console, "", meta, indent)
-        snippet = _styled(hit.snippet, hit.highlights, "", "bold" if plain else "bold yellow")
-        _hanging(console, "", snippet, indent)
+        _hanging(console, "", _styled(hit.snippet, hit.highlights, "", in_text), indent)
         console.print()
 
 
