@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["IndexReader"]
+__all__ = ["IndexReader", "term_text"]
 
 # Postings kept from recent reads (a query reads a word's spellings for several features):
 # about 70 MB at most.
@@ -137,7 +137,9 @@ class IndexReader:
 
     def terms_from(self, field: str, prefix: str) -> list[str]:
         """The terms of ``field`` that start with ``prefix``, in order (each once)."""
-        found = {_text(t) for leaf, _ in self._leaves for t in leaf.expand_prefix(field, prefix)}
+        found = {
+            term_text(t) for leaf, _ in self._leaves for t in leaf.expand_prefix(field, prefix)
+        }
         return sorted(found)
 
     def lengths(self, field: str) -> list[int]:
@@ -214,5 +216,6 @@ def _raw_bytes(reader: Any, count: int) -> bytes | None:
     return raw + bytes(count - stored)
 
 
-def _text(term: str | bytes) -> str:
+def term_text(term: str | bytes) -> str:
+    """A term as text (Whoosh gives bytes or str, by version and field)."""
     return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -18,7 +18,7 @@ from whoosh import query as wq
 from bgsearch import store as ix
 from bgsearch.bm25 import BM25F, Scores
 from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
-from bgsearch.postings import IndexReader
+from bgsearch.postings import IndexReader, term_text
 from bgsearch.querylang import FUZZY, PREFIX, WORD
 from bgsearch.ranking import RANKING, Ranking, ranked_scores
 from bgsearch.text import PAIR_JOINER, accent_variants, edit_distance
@@ -348,10 +348,7 @@ class Retrieval:
             terms = set()
             for field in (ix.TITLE_FOLDED, ix.BODY_FOLDED):
                 fuzzy = wq.FuzzyTerm(field, stem, maxdist=alternative.distance, prefixlength=1)
-                terms.update(
-                    t.decode("utf-8") if isinstance(t, bytes) else t
-                    for t in fuzzy._btexts(whoosh_reader)
-                )
+                terms.update(map(term_text, fuzzy._btexts(whoosh_reader)))
         counted = sorted((-reader.doc_frequency(ix.BODY_FOLDED, t), t) for t in terms)
         frequent: list[str] = []
         postings = 0

@@ -30,6 +30,7 @@ from bgsearch.errors import IndexDamagedError, rebuild_hint
 from bgsearch.facets import FACETS, NO_SOURCE, UNDATED, bucket_counts, column_values, source_key
 from bgsearch.hits import Article, Filters, Hit, IndexStats
 from bgsearch.plan import Plan, make_plan
+from bgsearch.postings import term_text
 from bgsearch.querylang import WORD, ParsedQuery, parse
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.retrieval import Retrieval, Scored
@@ -178,7 +179,7 @@ class Searcher:
         with self._reading():
             if self._searcher.document_number(**{ix.ID: ref}) is not None:
                 return ref
-            ids = [_text(t) for t in self._searcher.reader().field_terms(ix.ID)]
+            ids = [term_text(t) for t in self._searcher.reader().field_terms(ix.ID)]
         path = Path(ref).expanduser()
         whole = str(path.resolve()) if path.exists() else None
         found = [
@@ -313,7 +314,7 @@ class Searcher:
         wanted = f" {source_key(name)} "
         with self._reading():
             terms = self._searcher.reader().field_terms(ix.SOURCE)
-            return [s for s in map(_text, terms) if wanted in f" {source_key(s)} "]
+            return [s for s in map(term_text, terms) if wanted in f" {source_key(s)} "]
 
     def _allowed(self, filters: Filters, dated: bool) -> set[int] | None:
         """The documents the filters allow; None for all."""
@@ -458,7 +459,3 @@ class Searcher:
             copies=copies,
             missing=tuple(plan.groups[i].text for i in match.missing),
         )
-
-
-def _text(term: str | bytes) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
