@@ -56,9 +56,10 @@ def check_source(searcher: Searcher, source: str | None) -> None:
     """``--source`` that no source of the index matches is a mistake, not "no hits"."""
     if source is None or searcher.sources_like(source):
         return
+    from bgsearch.facets import NO_SOURCE
     from bgsearch.render import printable
 
-    known = [name for name, _ in searcher.facets("", "source") if name != "(no source)"]
+    known = [name for name, _ in searcher.facets("", "source") if name != NO_SOURCE]
     listed = ", ".join(printable(n) for n in known[:8]) + (", …" if len(known) > 8 else "")
     raise BgsearchError(
         f"no source matches --source {printable(source)!r}; "
@@ -69,7 +70,7 @@ def check_source(searcher: Searcher, source: str | None) -> None:
 def nothing_indexed(paths: list[Path], report: IndexReport) -> str:
     """Why a run indexed nothing, in one line."""
     from bgsearch.documents import SUFFIXES
-    from bgsearch.render import printable
+    from bgsearch.render import counted, printable
 
     where = ", ".join(printable(str(p)) for p in paths)
     if report.skipped:
@@ -77,8 +78,7 @@ def nothing_indexed(paths: list[Path], report: IndexReport) -> str:
     read = ", ".join(sorted(SUFFIXES))
     if not report.passed_over:
         return f"nothing to index in {where}: no {read} files"
-    counts = sorted(report.passed_over.items(), key=lambda item: (-item[1], item[0]))
-    seen = ", ".join(f"{printable(e)} {n:,}" for e, n in counts[:5])
+    seen = counted(report.passed_over, 5)
     return f"nothing to index in {where}: bgsearch reads {read} files; found only {seen}"
 
 

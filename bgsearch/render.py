@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -417,6 +417,14 @@ class RichProgress(Progress):
 SKIPS_SHOWN = 20
 
 
+def counted(counts: Mapping[str, int], most: int, between: str = " ") -> str:
+    """The commonest ``most`` of ``counts``, count and then name ordering them: ".pdf 2,
+    .docx 1", and "…" for the rest."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{printable(name)}{between}{n:,}" for name, n in ranked[:most])
+    return shown + (", …" if len(ranked) > most else "")
+
+
 def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
     """The indexing summary on stderr: every skipped file with its reason, then the counts."""
     from bgsearch.documents import MAX_CHARS
@@ -426,9 +434,8 @@ def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
         err.write(f"bgsearch: skipped {printable(skip.path)}: {skip.reason}\n")
     rest = Counter(skip.reason for skip in report.skipped[SKIPS_SHOWN:])
     if rest:
-        reasons = ", ".join(f"{printable(r)}: {n:,}" for r, n in rest.most_common(3))
-        more = ", …" if len(rest) > 3 else ""
-        err.write(f"bgsearch: skipped {rest.total():,} more files ({reasons}{more})\n")
+        reasons = counted(rest, 3, ": ")
+        err.write(f"bgsearch: skipped {rest.total():,} more files ({reasons})\n")
     for path in report.truncated:
         err.write(
             f"bgsearch: note: {_display_path(path)}: only the first {MAX_CHARS:,} characters "
@@ -436,13 +443,9 @@ def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
         )
     if report.passed_over:
         others = sum(report.passed_over.values())
-        by_type = sorted(report.passed_over.items(), key=lambda item: (-item[1], item[0]))
-        kinds = ", ".join(f"{printable(e)} {n:,}" for e, n in by_type[:3])
-        more = ", …" if len(by_type) > 3 else ""
         files = "file" if others == 1 else "files"
-        err.write(
-            f"bgsearch: note: passed over {others:,} {files} of other types ({kinds}{more})\n"
-        )
+        kinds = counted(report.passed_over, 3)
+        err.write(f"bgsearch: note: passed over {others:,} {files} of other types ({kinds})\n")
     where = printable(str(Path(report.index_dir)))
     counts = []
     if report.documents != report.indexed:  # JSON files hold many
