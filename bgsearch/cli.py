@@ -153,7 +153,8 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
     def action() -> ExitStatus:
         from bgsearch.encodings import check_encoding
         from bgsearch.index import Progress, build_index
-        from bgsearch.render import RichProgress, print_report, stderr_console
+        from bgsearch.progress import RichProgress, print_report
+        from bgsearch.render import stderr_console
 
         try:
             codec = check_encoding(encoding) if encoding else None
@@ -265,7 +266,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
                 buckets = searcher.facets(text, facet, chosen) if facet else None
                 suggestion = hits[0].suggestion if hits else searcher.suggest(text)
                 if as_json:
-                    from bgsearch.render import write_facets, write_jsonl, write_record
+                    from bgsearch.jsonl import write_facets, write_jsonl, write_record
 
                     write_jsonl(hits)
                     if not hits and (batch or suggestion):  # a batch: a record per query
@@ -317,7 +318,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
         if hits is None:
             return notices.no_article(doc_id, index, found if isinstance(found, list) else [])
         if as_json:
-            from bgsearch.render import write_jsonl
+            from bgsearch.jsonl import write_jsonl
 
             write_jsonl(hits)
         elif hits:
@@ -354,7 +355,7 @@ def show_command(
         if article is None:
             return notices.no_article(doc_id, index, found if isinstance(found, list) else [])
         if as_json:
-            from bgsearch.render import article_record, write_record
+            from bgsearch.jsonl import article_record, write_record
 
             write_record(article_record(article))
         else:
@@ -377,7 +378,7 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
             notices.say_if_building(index, searcher.documents)
             stats = searcher.stats()
         if as_json:
-            from bgsearch.render import stats_record, write_record
+            from bgsearch.jsonl import stats_record, write_record
 
             write_record(stats_record(stats))
         else:

@@ -70,7 +70,8 @@ def check_source(searcher: Searcher, source: str | None) -> None:
 def nothing_indexed(paths: list[Path], report: IndexReport) -> str:
     """Why a run indexed nothing, in one line."""
     from bgsearch.documents import SUFFIXES
-    from bgsearch.render import counted, printable
+    from bgsearch.progress import counted
+    from bgsearch.render import printable
 
     where = ", ".join(printable(str(p)) for p in paths)
     if report.skipped:

@@ -1,31 +1,36 @@
-"""Hits to output: JSON Lines for tools, Rich for people.
+"""Output for people, with Rich: hits, an article, stats, facets (JSON Lines for tools is
+:mod:`bgsearch.jsonl`, the indexing progress and summary :mod:`bgsearch.progress`).
 
-JSON is written with ``sys.stdout.write``, never through Rich (which wraps long lines at 80
-columns when piped, breaking ``jq``), and this module imports Rich only inside the functions
-that draw for people, so ``query --json`` never pays for it. Article text is never treated as
+This module imports Rich only inside the functions that draw, so a message on stderr that
+needs :func:`printable` never pays for it. Article text is never treated as
 markup: Rich ``Text`` objects are built and styled by offset.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
-
-from bgsearch.index import IndexReport, Progress
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from bgsearch.search import Article, Hit, IndexStats
+    from bgsearch.hits import Article, Hit, IndexStats
 
-__all__ = ["RichProgress", "hit_record", "print_hits", "print_report", "write_jsonl"]
+__all__ = [
+    "display_path",
+    "print_article",
+    "print_facets",
+    "print_hits",
+    "print_stats",
+    "printable",
+    "stderr_console",
+    "stdout_console",
+]
 
 # Characters that could move the cursor or change colours if they reached a terminal raw;
 # article text has them removed at ingest, but file names can hold anything.
@@ -42,72 +47,6 @@ def printable(text: str) -> str:
 _PROSE = {c: " " for c in _UNPRINTABLE if c != ord("\n")}
 
 
-def _article_keys(item: Hit | Article) -> dict[str, object]:
-    """The keys a hit and a shown article share, in the contract's order."""
-    return {
-        "id": item.id,
-        "path": item.path,
-        "title": item.title,
-        "date": item.date,
-        "source": item.source,
-        "url": item.url,
-    }
-
-
-def hit_record(hit: Hit) -> dict[str, object]:
-    """The JSON object for one hit: the documented contract, keys always present."""
-    return {
-        "type": "hit",
-        "query": hit.query,
-        "rank": hit.rank,
-        **_article_keys(hit),
-        "score": hit.score,
-        "snippet": hit.snippet,
-        "highlights": [list(span) for span in hit.highlights],
-        "title_highlights": [list(span) for span in hit.title_highlights],
-        "suggestion": hit.suggestion,
-        "copies": list(hit.copies),
-        "missing": list(hit.missing),
-        "searched": hit.searched,
-    }
-
-
-def write_jsonl(hits: Sequence[Hit], stream: IO[str] | None = None) -> None:
-    """One JSON object per line, UTF-8, unescaped (control characters are escaped by JSON)."""
-    out = stream or sys.stdout
-    for hit in hits:
-        out.write(json.dumps(hit_record(hit), ensure_ascii=False) + "\n")
-
-
-def article_record(article: Article) -> dict[str, object]:
-    """The JSON object for ``bgsearch show``."""
-    return {
-        "type": "article",
-        **_article_keys(article),
-        "body": article.body,
-        "highlights": [list(span) for span in article.highlights],
-        "title_highlights": [list(span) for span in article.title_highlights],
-    }
-
-
-def stats_record(stats: IndexStats) -> dict[str, object]:
-    """The JSON object for ``bgsearch stats``."""
-    return {
-        "type": "stats",
-        "documents": stats.documents,
-        "sources": [{"name": name, "count": count} for name, count in stats.sources],
-        "first_date": stats.first_date,
-        "last_date": stats.last_date,
-        "undated": stats.undated,
-        "size_bytes": stats.size_bytes,
-        "vocabulary": stats.vocabulary,
-    }
-
-
-def write_record(record: dict[str, object], stream: IO[str] | None = None) -> None:
-    (stream or sys.stdout).write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
 def print_article(article: Article, console: Console) -> None:
     """One article for people: title, metadata, then the text, matches highlighted."""
     from rich.text import Text
@@ -120,7 +59,7 @@ def print_article(article: Article, console: Console) -> None:
     for text in (
         _styled(article.title, article.title_highlights, "bold", in_title),
         meta,
-        Text(_display_path(article.path), style="dim"),
+        Text(display_path(article.path), style="dim"),
         Text(""),
         _styled(article.body, article.highlights, "", in_text, prose=True),
     ):
@@ -183,7 +122,7 @@ def print_stats(stats: IndexStats, index_dir: Path, console: Console) -> None:
     top = ", ".join(f"{printable(name)} {count:,}" for name, count in stats.sources[:5])
     more = len(stats.sources) - 5
     rows = [
-        ("index", _display_path(str(index_dir))),
+        ("index", display_path(str(index_dir))),
         ("articles", f"{stats.documents:,}"),
         ("sources", f"{len(stats.sources):,}" + (f": {top}" if top else "")
          + (f" and {more:,} more" if more > 0 else "")),
@@ -198,19 +137,6 @@ def print_stats(stats: IndexStats, index_dir: Path, console: Console) -> None:
 
 def _size(size: int) -> str:
     return f"{size / 1e6:,.1f} MB" if size >= 1e6 else f"{size / 1e3:,.1f} kB"
-
-
-def facet_record(query: str, facet: str, value: str, count: int) -> dict[str, object]:
-    """The JSON object for one facet bucket."""
-    return {"type": "facet", "query": query, "facet": facet, "value": value, "count": count}
-
-
-def write_facets(
-    query: str, facet: str, buckets: Sequence[tuple[str, int]], stream: IO[str] | None = None
-) -> None:
-    out = stream or sys.stdout
-    for value, count in buckets:
-        out.write(json.dumps(facet_record(query, facet, value, count), ensure_ascii=False) + "\n")
 
 
 BAR_WIDTH = 40  # the longest bar of a timeline, in cells
@@ -238,7 +164,7 @@ def print_facets(facet: str, buckets: Sequence[tuple[str, int]], console: Consol
     console.print(table)
 
 
-def _display_path(path: str) -> str:
+def display_path(path: str) -> str:
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
@@ -274,7 +200,7 @@ def print_hits(hits: Sequence[Hit], console: Console, heading: str | None = None
         console.print(Text(f"── {printable(heading)}", style="bold"), soft_wrap=True)
     indent = len(f"{len(hits)}.") + 2
     for hit in hits:
-        shown = _display_path(hit.path)
+        shown = display_path(hit.path)
         meta = Text(shown, style="cyan")
         if not shown.endswith(printable(hit.id)):  # a link's target, or a record of a file
             meta.append(f"  id {printable(hit.id)}", style="cyan")
@@ -352,108 +278,4 @@ def stdout_console() -> Console:
         emoji=False,
         soft_wrap=not terminal,
         width=None if terminal else 1_000_000,
-    )
-
-
-class RichProgress(Progress):
-    """A progress bar on stderr: files done, files per second, time left."""
-
-    def __init__(self, console: Console) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            TaskProgressColumn,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-        from rich.progress import Progress as Bar
-
-        self._bar = Bar(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        )
-        self._task = self._bar.add_task("indexing", total=None, rate="")
-
-    def start(self, total: int) -> None:
-        self._bar.update(self._task, total=total)
-        self._bar.start()
-
-    def advance(self) -> None:
-        self._bar.advance(self._task)
-        speed = self._bar.tasks[0].speed
-        if speed:
-            self._bar.update(self._task, rate=f"{speed:,.0f} files/s")
-
-    def finishing(self) -> None:
-        """Every file read: Whoosh now writes and merges segments, for minutes on a big
-        folder. A bar at 100% would look stuck: a spinner and the time it has taken instead."""
-        from rich.progress import Progress as Bar
-        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        console = self._bar.console
-        self._bar.stop()
-        self._bar = Bar(
-            SpinnerColumn(),
-            TextColumn("writing the index (Whoosh writes and merges its segments)"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self._task = self._bar.add_task("writing", total=None)
-        self._bar.start()
-
-    def stop(self) -> None:
-        self._bar.stop()
-
-
-# Skipped files listed one by one; past that, counted by reason (a folder of a million
-# empty files printed a million lines).
-SKIPS_SHOWN = 20
-
-
-def counted(counts: Mapping[str, int], most: int, between: str = " ") -> str:
-    """The commonest ``most`` of ``counts``, count and then name ordering them: ".pdf 2,
-    .docx 1", and "…" for the rest."""
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    shown = ", ".join(f"{printable(name)}{between}{n:,}" for name, n in ranked[:most])
-    return shown + (", …" if len(ranked) > most else "")
-
-
-def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
-    """The indexing summary on stderr: every skipped file with its reason, then the counts."""
-    from bgsearch.documents import MAX_CHARS
-
-    err = stream or sys.stderr
-    for skip in report.skipped[:SKIPS_SHOWN]:
-        err.write(f"bgsearch: skipped {printable(skip.path)}: {skip.reason}\n")
-    rest = Counter(skip.reason for skip in report.skipped[SKIPS_SHOWN:])
-    if rest:
-        reasons = counted(rest, 3, ": ")
-        err.write(f"bgsearch: skipped {rest.total():,} more files ({reasons})\n")
-    for path in report.truncated:
-        err.write(
-            f"bgsearch: note: {_display_path(path)}: only the first {MAX_CHARS:,} characters "
-            "are indexed\n"
-        )
-    if report.passed_over:
-        others = sum(report.passed_over.values())
-        files = "file" if others == 1 else "files"
-        kinds = counted(report.passed_over, 3)
-        err.write(f"bgsearch: note: passed over {others:,} {files} of other types ({kinds})\n")
-    where = printable(str(Path(report.index_dir)))
-    counts = []
-    if report.documents != report.indexed:  # JSON files hold many
-        counts.append(f"{report.documents:,} documents")
-    if report.unchanged or report.removed:
-        counts.append(f"{report.unchanged:,} unchanged, {report.removed:,} removed")
-    changes = f" ({'; '.join(counts)})" if counts else ""
-    err.write(
-        f"bgsearch: indexed {report.indexed:,} file{'s' if report.indexed != 1 else ''}"
-        f"{changes} into {where} in {report.seconds:.1f} s; skipped {len(report.skipped):,}\n"
     )

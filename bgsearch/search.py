@@ -17,7 +17,6 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
 from bgsearch import store as ix
-from bgsearch.copies import COPY_SIMILARITY, shingles, similarity
+from bgsearch.collapse import Copies
 from bgsearch.errors import IndexDamagedError, rebuild_hint
 from bgsearch.facets import FACETS, NO_SOURCE, UNDATED, bucket_counts, column_values, source_key
 from bgsearch.hits import Article, Filters, Hit, IndexStats
@@ -80,7 +79,7 @@ class Searcher:
         except BaseException:
             self._searcher.close()  # else its open files outlive the error
             raise
-        self._shingle_cache: dict[int, frozenset[int]] = {}
+        self._copies = Copies(self._retrieval.reader, self._searcher.stored_fields)
 
     def __enter__(self) -> Searcher:
         return self
@@ -124,7 +123,7 @@ class Searcher:
                 ranked: Iterable[Scored] = self._retrieval.rank(plan, allowed, first=limit)
             else:
                 ranked = self._by_date(plan, allowed, newest_first=sort == "-date")
-            found = self._distinct(ranked, limit, allowed, collapse)
+            found = self._copies.distinct(ranked, limit, allowed, collapse)
             marks = self._marks(parsed, plan)
             hits = [
                 self._hit(text, rank, match, marks, plan, snippets=snippets, copies=copies)
@@ -264,7 +263,7 @@ class Searcher:
             terms = telling_terms(self._retrieval.reader, title, body, self._retrieval.is_word)
             if (allowed is not _ALL and not allowed) or not terms:
                 return []
-            own = {docnum, *self._copies(docnum, stored)}
+            own = {docnum, *self._copies.of(docnum, stored)}
             if allowed is not _ALL:
                 own |= set(range(self._retrieval.reader.doc_count_all)) - allowed
             ranked = self._retrieval.weighted(
@@ -278,7 +277,7 @@ class Searcher:
             return [
                 self._hit(text, rank, match, marks, plan, snippets=True, copies=copies)
                 for rank, (match, copies) in enumerate(
-                    self._distinct(ranked, limit, allowed, collapse), start=1
+                    self._copies.distinct(ranked, limit, allowed, collapse), start=1
                 )
             ]
 
@@ -341,67 +340,6 @@ class Searcher:
         order = sorted(zip(dates, dated, strict=True), key=lambda x: x[1])
         order.sort(key=lambda x: x[0], reverse=newest_first)
         return [Scored(d, 0.0) for _, d in order]
-
-    # --- syndicated copies -----------------------------------------------------------------
-
-    def _distinct(
-        self, ranked: Iterable[Scored], limit: int, allowed: set[int] | None, collapse: bool
-    ) -> list[tuple[Scored, tuple[str, ...]]]:
-        """The first ``limit`` of ``ranked``, each with the ids of its copies.
-
-        Collapsing, a match that is a copy of one kept before it is dropped; copies count
-        only where ``allowed`` (the filters) admits them.
-        """
-        if not collapse:
-            return [(match, ()) for match in islice(ranked, limit)]
-        kept: list[tuple[Scored, tuple[str, ...]]] = []
-        hidden: set[int] = set()
-        for match in ranked:
-            if match.docnum in hidden:
-                continue  # a copy of a match kept above it
-            hidden.add(match.docnum)
-            copies = self._copies(match.docnum, self._searcher.stored_fields(match.docnum))
-            if allowed is not _ALL:
-                copies = {d: i for d, i in copies.items() if d in allowed}
-            hidden.update(copies)
-            kept.append((match, tuple(sorted(copies.values()))))
-            if len(kept) == limit:
-                break
-        return kept
-
-    def _copies(self, docnum: int, stored: dict[str, Any]) -> dict[int, str]:
-        """The documents whose text is a copy of this one's, by number, with their ids.
-
-        Band keys find the candidates (usually none); only then are the texts compared.
-        """
-        # a key only this article holds finds nothing: most articles have no copy, and a
-        # term's count is far cheaper to read than its postings
-        reader = self._retrieval.reader
-        keys = [
-            key
-            for key in (stored.get(ix.COPIES) or "").split()
-            if reader.doc_frequency(ix.COPIES, key) > 1
-        ]
-        if not keys:
-            return {}
-        candidates: set[int] = set()
-        for key in keys:
-            candidates.update(reader.postings(ix.COPIES, key))
-        candidates -= {docnum} | reader.deleted()
-        if not candidates:
-            return {}
-        mine = self._shingles(docnum, stored)
-        found = {}
-        for other in sorted(candidates):
-            fields = self._searcher.stored_fields(other)
-            if similarity(mine, self._shingles(other, fields)) >= COPY_SIMILARITY:
-                found[other] = fields[ix.ID]
-        return found
-
-    def _shingles(self, docnum: int, stored: dict[str, Any]) -> frozenset[int]:
-        if docnum not in self._shingle_cache:
-            self._shingle_cache[docnum] = shingles(analyze(stored[ix.BODY]).folded)
-        return self._shingle_cache[docnum]
 
     # --- hits ------------------------------------------------------------------------------
 

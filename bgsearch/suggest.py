@@ -16,8 +16,9 @@ from typing import Any
 from whoosh import query as wq
 
 from bgsearch import store as ix
+from bgsearch.keyboard import decode_typing
 from bgsearch.snippets import spellings
-from bgsearch.text import accent_variants, decode_typing, exact_form, folded_form, pair, tokenize
+from bgsearch.text import accent_variants, exact_form, folded_form, pair, tokenize
 
 __all__ = ["decoded_typing", "suggest"]
 

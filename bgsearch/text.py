@@ -22,17 +22,18 @@ from functools import lru_cache
 __all__ = [
     "MARKS",
     "VIETNAMESE_LETTERS",
+    "VOWELS",
     "Analysis",
     "Token",
     "accent_variants",
     "analyze",
     "canonical_tone",
-    "decode_typing",
     "edit_distance",
     "exact_form",
     "fold",
     "folded_form",
     "is_accented",
+    "is_plain_syllable",
     "is_syllable",
     "normalize",
     "pair",
@@ -139,7 +140,7 @@ def fold(text: str) -> str:
 # --- tone placement ---------------------------------------------------------------------------
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
-_VOWELS = frozenset("aeiouy")
+VOWELS = frozenset("aeiouy")
 
 
 @lru_cache(maxsize=65536)
@@ -171,7 +172,7 @@ def canonical_tone(syllable: str) -> str:  # noqa: PLR0912 - the rules, in order
             letters.append([ch, ""])
     if not tone:
         return syllable
-    vowels = [i for i, (base, _) in enumerate(letters) if base in _VOWELS]
+    vowels = [i for i, (base, _) in enumerate(letters) if base in VOWELS]
     if not vowels or vowels[-1] - vowels[0] + 1 != len(vowels):
         return syllable  # no vowel, or two vowel groups: a loanword, not one syllable
     first, last = vowels[0], vowels[-1]
@@ -259,6 +260,11 @@ def is_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(toneless) is not None
 
 
+def is_plain_syllable(word: str) -> bool:
+    """Whether lowercase ASCII ``word`` spells a Vietnamese syllable typed without marks."""
+    return _SYLLABLE_FOLDED.fullmatch(word) is not None
+
+
 # Each base letter and the Vietnamese letters that fold to it ("đ" only starts a syllable).
 _SPELLINGS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
 _TONE_CHOICES = ("", *sorted(_TONES))
@@ -274,10 +280,10 @@ def accent_variants(folded: str) -> list[str]:
     """
     if not (folded.isascii() and folded.isalpha() and folded.islower()) or len(folded) > 7:
         return []
-    if not any(ch in _VOWELS for ch in folded):
+    if not any(ch in VOWELS for ch in folded):
         return []
     options = [_SPELLINGS.get(ch, ch) if ch != "d" or i == 0 else ch for i, ch in enumerate(folded)]
-    first_vowel = next(i for i, ch in enumerate(folded) if ch in _VOWELS)
+    first_vowel = next(i for i, ch in enumerate(folded) if ch in VOWELS)
     bases = [""]
     for choice in options:
         bases = [b + ch for b in bases for ch in choice]
@@ -291,94 +297,6 @@ def accent_variants(folded: str) -> list[str]:
         for tone in _TONE_CHOICES
     }
     return sorted(variants)
-
-
-# --- typing without an input method: Telex ("tuaanf") and VNI ("tua62n") ---------------------
-
-_TELEX_TONES = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
-_TELEX_LETTERS = (
-    ("uow", "ươ"), ("dd", "đ"), ("aa", "â"), ("ee", "ê"), ("oo", "ô"),
-    ("aw", "ă"), ("ow", "ơ"), ("uw", "ư"), ("w", "ư"),
-)  # fmt: skip
-_VNI_TONES = {"1": "\u0301", "2": "\u0300", "3": "\u0309", "4": "\u0303", "5": "\u0323"}
-_VNI_MARKS = {"6": {"a": "â", "e": "ê", "o": "ô"}, "7": {"o": "ơ", "u": "ư"}, "8": {"a": "ă"}}
-
-
-def _with_tone(letters: str, tone: str) -> str:
-    """Put ``tone`` on the syllable ``letters`` where the spelling rules place it."""
-    if not tone:
-        return letters
-    first = next((i for i, ch in enumerate(letters) if fold(ch) in _VOWELS), None)
-    if first is None:
-        return letters
-    marked = unicodedata.normalize("NFC", letters[: first + 1] + tone + letters[first + 1 :])
-    return canonical_tone(marked)
-
-
-def _telex(word: str) -> str | None:
-    tone = ""
-    # The tone key comes anywhere after the first vowel ("hooij", "hooji"): s, f, r, x and j
-    # never stand there in a Vietnamese spelling (r, s and x only begin one).
-    first = next((i for i, ch in enumerate(word) if ch in _VOWELS), len(word))
-    spots = [i for i in range(first + 1, len(word)) if word[i] in _TELEX_TONES]
-    if spots:
-        tone = _TELEX_TONES[word[spots[-1]]]
-        word = word[: spots[-1]] + word[spots[-1] + 1 :]
-    marked = word
-    for keys, letter in _TELEX_LETTERS:
-        marked = marked.replace(keys, letter)
-    if marked == word and not tone:
-        return None
-    return _with_tone(marked, tone)
-
-
-def _vni(word: str) -> str | None:
-    if word.isdigit() or not any(ch.isdigit() for ch in word):
-        return None
-    letters: list[str] = []
-    tone = ""
-    for ch in word:
-        if ch in _VNI_TONES:
-            tone = _VNI_TONES[ch]
-        elif ch == "9" and "d" in letters:
-            letters[letters.index("d")] = "đ"
-        elif ch in _VNI_MARKS:
-            marks = _VNI_MARKS[ch]
-            spots = [i for i, letter in enumerate(letters) if letter in marks]
-            if not spots:
-                return None
-            # "uo7" marks both (ươ); otherwise the last vowel that takes the mark
-            for i in spots if ch == "7" and "".join(letters[-3:]).find("uo") >= 0 else spots[-1:]:
-                letters[i] = marks[letters[i]]
-        elif ch.isdigit():
-            return None
-        else:
-            letters.append(ch)
-    return _with_tone("".join(letters), tone)
-
-
-def decode_typing(words: list[str]) -> list[str] | None:
-    """``words`` typed in Telex or VNI without an input method, as Vietnamese syllables.
-
-    ``["tuaanf", "tra", "chung"]`` gives ``["tuần", "tra", "chung"]``; ``["tua62n", "tra"]``
-    gives ``["tuần", "tra"]``. None unless at least one word was typed that way and every
-    word then spells a Vietnamese syllable: English ("status", "show") is left alone.
-    """
-    decoded = []
-    changed = False
-    for word in words:
-        lower = word.lower()
-        if not lower.isascii():
-            return None
-        candidate = (_vni(lower) or _telex(lower)) if len(lower) > 1 else None
-        if candidate and candidate != lower and is_syllable(candidate):
-            decoded.append(candidate)
-            changed = True
-        elif _SYLLABLE_FOLDED.fullmatch(lower):  # typed without marks: "tra", "bien"
-            decoded.append(lower)
-        else:
-            return None
-    return decoded if changed else None
 
 
 PAIR_JOINER = "_"  # never inside a term: tokens exclude "_"

@@ -369,7 +369,7 @@ def test_many_skipped_files_are_listed_up_to_twenty_then_counted(tmp_path: Path)
 def test_the_progress_shows_the_writing_phase_as_a_spinner_with_its_time() -> None:
     from rich.console import Console
 
-    from bgsearch.render import RichProgress
+    from bgsearch.progress import RichProgress
 
     console = Console(record=True, force_terminal=True, width=100)
     progress = RichProgress(console)

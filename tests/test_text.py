@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bgsearch.keyboard import decode_typing
 from bgsearch.text import (
     VIETNAMESE_LETTERS,
     accent_variants,
     analyze,
     canonical_tone,
-    decode_typing,
     exact_form,
     fold,
     folded_form,
