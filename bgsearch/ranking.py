@@ -15,7 +15,13 @@ saturation for both) is computed up to three ways:
   typed with accents (its plain words are meant plain: "tuần tra chung" means ``chung``);
   for a word typed without accents, ``variant_weight`` times the BM25F of the accented
   spelling a document holds, with that spelling's IDF (a rare "kịch" says more than "kích");
-* ``pairs``: two neighbouring plain words side by side (the folded pair term ``bien_gioi``).
+* ``pairs``: two neighbouring plain words side by side (the folded pair term ``bien_gioi``),
+  discounted where the user may not have meant it: as look-alikes in a query typed with
+  accents, and in a body only when no two of the query's words form a word (words
+  remembered apart).
+
+Short queries and long questions saturate term frequency differently (``k1``/``b`` and their
+``_long`` twins): a reader remembering an article remembers the words it repeats.
 
 A document's score is::
 
@@ -51,10 +57,19 @@ __all__ = ["RANKING", "Ranking", "ranked_scores"]
 class Ranking:
     """The knobs of the scoring model."""
 
-    # BM25 saturation and length normalisation (the textbook values). k1=1.8 cost 0.005-0.011
-    # on body-rare and title-rare.
-    k1: float = 1.2
-    b: float = 0.75
+    # BM25 saturation and length normalisation of short queries. A reader who remembers a few
+    # words of an article remembers the ones it repeats: known-item, all 1,122 (body-rare,
+    # phrase, title-rare; with / without accents), from the textbook 1.2 / 0.75:
+    # 0.660 / 0.452, 0.905 / 0.904, 0.955 / 0.933; k1=2.0 b=0.9: 0.675 / 0.469, 0.901 /
+    # 0.891, 0.952 / 0.930; k1=3.0 b=1.0: 0.682 / 0.481, 0.895 / 0.881, 0.949 / 0.925;
+    # k1=4.0: 0.680 / 0.485, 0.892 / 0.875; k1=5.0: 0.678 / 0.482.
+    k1: float = 3.0
+    b: float = 1.0
+    # ... and of long questions, which want the textbook values (vicov sample of 800,
+    # with / without accents: 1.2 / 0.75 0.343 / 0.341; 3.0 / 0.75 0.333 / 0.324; 3.0 / 1.0
+    # 0.319 / 0.311).
+    k1_long: float = 1.2
+    b_long: float = 0.75
     # A title is short and chosen by an editor: its frequency counts this many times. 1.5
     # lost 0.005-0.008 on title-rare; 1.0 with no title coverage lost 0.03-0.05 on title-rare.
     title_boost: float = 2.0
@@ -65,6 +80,10 @@ class Ranking:
     # 0.650 / 0.465 but title-rare 0.907 / 0.784; 1.0 at power 16 gives 0.632 / 0.466 and
     # 0.944 / 0.916; 3.0 at power 8: 0.612 / 0.448 and 0.948 / 0.930.
     title_coverage_boost: float = 1.0
+    # ... counting, for a query typed with accents, only titles holding its words as typed
+    # ("Nhiều bệnh nhân nằm viện do…" is no title for "viên độ"): on, known-item with
+    # accents, body-rare 0.655 -> 0.657, phrase 0.902 -> 0.905, title-rare 0.953 -> 0.955.
+    exact_titles: bool = True
     title_coverage_power: float = 16.0
     # Weight of the exact BM25F of words of an accented query beside the folded one; long
     # questions are chatty, and their accents say less (vicov: 0.3 beat 1.0 by 0.009).
@@ -73,7 +92,10 @@ class Ranking:
     # A word typed without accents: weight of the BM25F of the accented spelling a document
     # holds, with that spelling's own IDF (0: off). 0.5 lifted title-rare typed without
     # accents from 0.817 to 0.890 (1.0: 0.895, but phrases 0.856 -> 0.833); vicov unchanged.
-    variant_weight: float = 0.5
+    # At k1=3.0 (known-item without accents, body-rare / phrase / title-rare): 0.5 gave
+    # 0.491 / 0.888 / 0.929, 0.35 0.496 / 0.892 / 0.925, 0.25 0.500 / 0.891 / 0.923, 1.0
+    # 0.476 / 0.883 / 0.934.
+    variant_weight: float = 0.25
     # ... the plain spelling ("ga", beside "gà", "gả") counts as one of them when it is not
     # the usual one: off, a document holding the plain word scored below those holding any
     # rarer spelling (known-item, all 1,122: body-rare 0.653 / 0.448 -> 0.655 / 0.452,
@@ -93,8 +115,19 @@ class Ranking:
     # Side by side in a body by chance ("giải pháp ba nhóm" for "pháp bà") misleads body-rare
     # queries: 0.25 for short queries' neighbours that are not one word nor side by side in
     # the title gave body-rare 0.653 / 0.448 -> 0.669 / 0.457 (known-item, all 1,122), but
-    # put "tuan tra chung" second on the seeds: a reader typing neighbours means them.
+    # put "tuan tra chung" second on the seeds: a reader typing neighbours means them. See
+    # ``loose_pair_weight`` for what is kept of that.
     pair_weight: float = 1.0
+    # ... in a query typed with accents, what a pair side by side counts in a document that
+    # holds either word only as a look-alike ("viện do" for "viên độ").
+    # 0.3: known-item, body-rare with accents 0.657 -> 0.660 (0: the same), the rest equal.
+    lookalike_pair_credit: float = 0.3
+    # ... in a short query none of whose neighbours form a word (words remembered apart:
+    # "vien do"), what side by side in a body only counts; side by side in a title, a reader
+    # means. Known-item, body-rare (with / without accents): 1.0 gave 0.682 / 0.481, 0.5
+    # 0.684 / 0.485, 0.25 0.686 / 0.489, 0.1 0.688 / 0.491, 0 0.686 / 0.492 (phrase and
+    # title-rare within 0.002). A query holding a word pair ("tuan tra chung") is a phrase.
+    loose_pair_weight: float = 0.1
     # A neighbouring pair is a multi-syllable word when it stands together in at least this
     # share of the documents holding its rarer syllable ("công an", "biên giới").
     word_pair_share: float = 0.55

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from whoosh import query as wq
@@ -52,6 +52,7 @@ class _Found:
     exactly: set[int] | None  # documents holding every accented syllable as typed; None: none
     idf: float
     titled: set[int]  # documents holding the group in their title
+    exact_titled: set[int]
 
 
 class Retrieval:
@@ -64,7 +65,10 @@ class Retrieval:
         title = _Place(ix.TITLE_FOLDED, ix.TITLE_EXACT, ix.TITLE_PAIRS, ranking.title_boost)
         body = _Place(ix.BODY_FOLDED, ix.BODY_EXACT, ix.BODY_PAIRS, 1.0)
         self._places = {False: (title, body), True: (title,)}
-        self._bm25f = BM25F(self._reader, ranking)
+        # short queries and long questions saturate differently (see Ranking.k1_long)
+        long = replace(ranking, k1=ranking.k1_long, b=ranking.b_long)
+        self._scorers = {False: BM25F(self._reader, ranking), True: BM25F(self._reader, long)}
+        self._bm25f = self._scorers[False]
         self._words: dict[str, bool] = {}
         self.notes: list[str] = []  # what the last ranking left out to stay within bounds
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
@@ -86,6 +90,7 @@ class Retrieval:
         self.notes = []
         self._phrases = {}
         self._expanded = {}
+        self._bm25f = self._scorers[plan.long_question]
         groups = self._scored_groups(plan)
         found = {i: self._find(plan.groups[i]) for i in groups}
         size = self._reader.doc_count_all
@@ -108,8 +113,10 @@ class Retrieval:
                     _add_each(held, f.exactly, f.idf * (1 - ranking.lookalike_credit))
             _add_each(titled, f.titled, f.idf)
             total += f.idf if f.folded else 0.0  # a word no article holds: no unit
-        for _, term in plan.neighbours:
-            side_by_side = self._side_by_side(term)
+        # a short query none of whose neighbours form a word: words remembered apart
+        loose = not long and not any(self.is_word(t) for _, t in plan.neighbours)
+        for i, term in plan.neighbours:
+            side_by_side = self._neighbours(term, found.get(i), found.get(i + 1), loose)
             _add(relevance, side_by_side, ranking.pair_weight)
             if self.is_word(term):
                 idf = self._bm25f.idf(len(side_by_side))
@@ -133,9 +140,41 @@ class Retrieval:
         if len(top) < len(scored):
             yield from listed(sorted(scored)[len(top) :])
 
+    def _neighbours(
+        self, term: str, left: _Found | None, right: _Found | None, loose: bool
+    ) -> Scores:
+        """Two neighbouring groups side by side (their folded pair ``term``), in each document
+        holding them, discounted where that may not be what the user meant:
+
+        * in a query typed with accents, a document holding either word only as a look-alike
+          ("viện do" for "viên độ"), or side by side in its title as look-alikes, scores
+          ``lookalike_pair_credit`` of it;
+        * in a ``loose`` query (words remembered apart), side by side in a body only (by
+          chance, often) scores ``loose_pair_weight`` of it.
+        """
+        ranking = self._ranking
+        side_by_side = self._side_by_side(term)
+        factor: dict[int, float] = {}
+        if left and right and left.exactly is not None and right.exactly is not None:
+            as_typed = left.exactly & right.exactly
+            titled = self._reader.postings(ix.TITLE_PAIRS, term)
+            titled_as_typed = left.exact_titled & right.exact_titled
+            for d in side_by_side:
+                if d not in as_typed or (d in titled and d not in titled_as_typed):
+                    factor[d] = ranking.lookalike_pair_credit
+        if loose:
+            titled = self._reader.postings(ix.TITLE_PAIRS, term)
+            for d in side_by_side:
+                if d not in titled:
+                    factor[d] = factor.get(d, 1.0) * ranking.loose_pair_weight
+        if not factor:
+            return side_by_side
+        return {d: s * factor.get(d, 1.0) for d, s in side_by_side.items()}
+
     def matching(self, plan: Plan) -> set[int]:
         """The documents a filter or date order lists: holding every group of a short query
         with its multi-syllable words side by side; any group of a long question."""
+        self._bm25f = self._scorers[plan.long_question]
         groups = self._scored_groups(plan)
         sets = [set(self._find(plan.groups[i]).folded) for i in groups]
         if not sets:
@@ -153,7 +192,7 @@ class Retrieval:
         """Documents ranked by a weighted sum of body BM25 scores of (field, term, weight)."""
         total: Scores = {}
         for field, term, weight in terms:
-            for d, s in self._bm25f.score(((field, 1.0),), term).items():
+            for d, s in self._scorers[True].score(((field, 1.0),), term).items():
                 total[d] = total.get(d, 0.0) + weight * s
         gone = hidden | self._reader.deleted()
         scored = [Scored(d, s) for d, s in total.items() if d not in gone]
@@ -208,18 +247,26 @@ class Retrieval:
             ):
                 exact = _merged(exact, self._variants(alternative.folded[0], places))
         titled = set().union(*(self._titled(a) for a in group.alternatives))
-        return _Found(folded, exact, exactly, self._bm25f.idf(len(folded)), titled)
+        exact_titled = set().union(*(self._titled(a, True) for a in group.alternatives))
+        return _Found(folded, exact, exactly, self._bm25f.idf(len(folded)), titled, exact_titled)
 
-    def _titled(self, alternative: Alternative) -> set[int]:
-        """The documents holding an alternative (any spelling) in their title."""
+    def _titled(self, alternative: Alternative, exact: bool = False) -> set[int]:
+        """The documents holding an alternative in their title: in any spelling, or, with
+        ``exact_titles``, its accented syllables as typed ("viện do" is no title for "viên
+        độ")."""
         kind, terms = alternative.kind, alternative.folded
         if kind == WORD:
-            return set(self._bm25f.postings(ix.TITLE_FOLDED, terms[0]))
-        if kind == PAIR:
-            return set(self._reader.postings(ix.TITLE_PAIRS, terms[0]))
-        if kind == PHRASE:
-            return self._phrase_docs(ix.TITLE_FOLDED, terms)
-        return set()
+            docs = set(self._bm25f.postings(ix.TITLE_FOLDED, terms[0]))
+        elif kind == PAIR:
+            docs = set(self._reader.postings(ix.TITLE_PAIRS, terms[0]))
+        elif kind == PHRASE:
+            docs = self._phrase_docs(ix.TITLE_FOLDED, terms)
+        else:
+            return set()
+        if alternative.exact and (exact or self._ranking.exact_titles):
+            for spelling in alternative.exact:
+                docs &= set(self._bm25f.postings(ix.TITLE_EXACT, spelling))
+        return docs
 
     def _phrase_docs(self, field: str, syllables: tuple[str, ...]) -> set[int]:
         """The documents holding ``syllables`` in order in ``field`` (their positions),

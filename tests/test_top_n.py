@@ -112,6 +112,40 @@ def test_an_accented_query_trusts_its_accents(tmp_path: Path) -> None:
     assert bgsearch("query", "--json", "thảnh đúng").ids[0] == "exact.txt"
 
 
+def _remembered_apart(tmp_path: Path, titles: bool) -> None:
+    """The article a reader remembers holds "viên" and "độ" often, never side by side; others
+    hold "viện" and "do" a few times, side by side once in their body (or, with ``titles``,
+    side by side in their title and as typed once in their body)."""
+    story = "Nữ diễn viên đã tự vẫn. Nhiệt độ cao. Các diễn viên khác nói nhiệt độ phòng tập. "
+    articles = {"remembered.txt": f"Tin giải trí\n{story * 3}{FILLER}"}
+    for i in range(4):
+        articles[f"body-{i}.txt"] = (
+            f"Tin {i}\nÔng nhập viện do mệt. Bệnh viện nói do nóng, viện phí cao do thuốc. {FILLER}"
+        )
+        if titles:
+            articles[f"title-{i}.txt"] = (
+                f"Nhiều người nhập viện do nắng nóng {i}\nNhân viên đo nhiệt độ. {FILLER}"
+            )
+    for i in range(12):  # both words are common apart: "viện do" is no word
+        articles[f"other-{i}.txt"] = f"Tin khác {i}\nVì thế do đó, các diễn viên về. {FILLER}"
+    _index(tmp_path, articles)
+
+
+def test_an_accented_query_is_not_led_by_a_title_of_look_alikes(tmp_path: Path) -> None:
+    # known-item, dev: "viên độ" listed "Nhiều bệnh nhân vẫn phải nằm viện do…" first, its
+    # target third: the title held "vien do" side by side, in the wrong spelling
+    _remembered_apart(tmp_path, titles=True)
+    assert bgsearch("query", "--json", "viên độ").ids[0] == "remembered.txt"
+
+
+def test_words_remembered_apart_are_not_outranked_by_a_chance_neighbour(tmp_path: Path) -> None:
+    # typed without accents, only how often the words occur, and where, can tell; a title
+    # holding both side by side ("nhập viện do") is a fair reading of "vien do", a body
+    # holding them once is chance
+    _remembered_apart(tmp_path, titles=False)
+    assert bgsearch("query", "--json", "vien do").ids[0] == "remembered.txt"
+
+
 def test_missing_words_are_named(tmp_path: Path) -> None:
     _index(tmp_path, {"a.txt": "Tin\nGiá vàng tăng.", "b.txt": "Tin\nXyzzy giá."})
     run = bgsearch("query", "--json", "xyzzy vàng")
