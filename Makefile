@@ -10,8 +10,9 @@ STAMP := $(VENV)/.installed
 # again on every command: 40 ms of each `bgsearch query`. A regular `pip install` compiles.
 BYTECODE := $(BIN)/python -m compileall -q bgsearch
 DEV_STAMP := $(VENV)/.installed-dev
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test lint typecheck pytest test-slow test-compat bench-relevance bench-speed clean
+.PHONY: demo test lint typecheck pytest postgres-server test-slow test-compat bench-relevance bench-speed clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bgsearch needs Python 3.11 or newer (set PYTHON=...)")'
@@ -42,8 +43,16 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) postgres-server
 	$(BIN)/pytest
+
+# The PostgreSQL tests start their own throwaway server (tests/pgserver.py) from Debian's
+# postgresql package: installed here when its binaries are missing (CI's fresh machine).
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ echo "installing Debian's postgresql package (server binaries for the tests)"; \
+		  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		  $(SUDO) apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 
 # Slow fault-injection tests (SIGKILL during indexing and the like).
 test-slow: $(DEV_STAMP)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 
 from bgsearch import store as ix
-from bgsearch.postings import IndexReader
+from bgsearch.postings import Postings
 from bgsearch.ranking import Ranking
 from bgsearch.text import accent_variants
 
@@ -19,7 +19,7 @@ Scores = dict[int, float]
 class BM25F:
     """BM25F scores of terms on one open index, with the knobs of a :class:`Ranking`."""
 
-    def __init__(self, reader: IndexReader, ranking: Ranking) -> None:
+    def __init__(self, reader: Postings, ranking: Ranking) -> None:
         self._reader = reader
         self._ranking = ranking
         self._norms: dict[str, list[float]] = {}

@@ -28,6 +28,8 @@ from bgsearch.options import (
     SourceName,
     Until,
     filters,
+    location,
+    open_searcher,
     queries,
 )
 from bgsearch.usage import OneLineErrors, PlainUsage, plain_completion_help
@@ -35,7 +37,7 @@ from bgsearch.usage import OneLineErrors, PlainUsage, plain_completion_help
 if TYPE_CHECKING:
     from bgsearch.search import Hit
 
-DEFAULT_INDEX = Path("index")
+DEFAULT_INDEX = "index"
 
 app = typer.Typer(
     name=PROG,
@@ -166,17 +168,27 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
         progress: Progress = Progress()
         if sys.stderr.isatty():
             progress = RichProgress(stderr_console())
+        where = location(index)
         try:
-            report = build_index(
-                paths,
-                index,
-                rebuild=rebuild,
-                encoding=codec,
-                progress=progress,
-                wait=wait,
-                commit_every=commit_every,
-                follow_links=follow_symlinks,
-            )
+            if isinstance(where, str):
+                from bgsearch.pgwrite import build_pg_index
+
+                if rebuild:
+                    raise BgsearchError("--rebuild is not yet available for PostgreSQL")
+                report = build_pg_index(
+                    paths, where, encoding=codec, progress=progress, follow_links=follow_symlinks
+                )
+            else:
+                report = build_index(
+                    paths,
+                    where,
+                    rebuild=rebuild,
+                    encoding=codec,
+                    progress=progress,
+                    wait=wait,
+                    commit_every=commit_every,
+                    follow_links=follow_symlinks,
+                )
         finally:
             if isinstance(progress, RichProgress):
                 progress.stop()
@@ -238,7 +250,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
     """Search the index; hits are ranked best first."""
 
     def action() -> ExitStatus:
-        from bgsearch.search import FACETS, SORTS, Searcher
+        from bgsearch.search import FACETS, SORTS
 
         if sort not in SORTS:
             raise BgsearchError(f"--sort takes {', '.join(SORTS)}, not {sort!r}")
@@ -246,8 +258,8 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             raise BgsearchError(f"--facet takes {', '.join(FACETS)}, not {facet!r}")
         chosen = filters(since, until, source)
         found_any = False
-        with Searcher(index) as searcher:
-            notices.say_if_building(index, searcher.documents)
+        with open_searcher(index) as searcher:
+            notices.say_if_building(location(index), searcher.documents)
             notices.check_source(searcher, source)
             batch = query == "-"
             for text in queries(query):
@@ -305,9 +317,7 @@ def similar_command(  # noqa: PLR0917 - one parameter per option, as Typer decla
     """Articles most like the one with this ID (not it, nor its copies)."""
 
     def action() -> ExitStatus:
-        from bgsearch.search import Searcher
-
-        with Searcher(index) as searcher:
+        with open_searcher(index) as searcher:
             notices.check_source(searcher, source)
             found = searcher.resolve(doc_id)
             hits = None
@@ -347,9 +357,7 @@ def show_command(
     """Print one article, whole, with its metadata."""
 
     def action() -> ExitStatus:
-        from bgsearch.search import Searcher
-
-        with Searcher(index) as searcher:
+        with open_searcher(index) as searcher:
             found = searcher.resolve(doc_id)
             article = None if isinstance(found, list) else searcher.article(found, highlight)
         if article is None:
@@ -372,10 +380,8 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
     """What the index holds: articles, sources, dates, vocabulary, size on disk."""
 
     def action() -> ExitStatus:
-        from bgsearch.search import Searcher
-
-        with Searcher(index) as searcher:
-            notices.say_if_building(index, searcher.documents)
+        with open_searcher(index) as searcher:
+            notices.say_if_building(location(index), searcher.documents)
             stats = searcher.stats()
         if as_json:
             from bgsearch.jsonl import stats_record, write_record
@@ -384,7 +390,7 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
         else:
             from bgsearch.render import print_stats, stdout_console
 
-            print_stats(stats, index, stdout_console())
+            print_stats(stats, Path(index), stdout_console())
         return ExitStatus.HITS
 
     _run(action)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bgsearch import store as ix
 from bgsearch.copies import COPY_SIMILARITY, shingles, similarity
-from bgsearch.postings import IndexReader
+from bgsearch.postings import Postings
 from bgsearch.retrieval import Scored
 from bgsearch.text import analyze
 
@@ -24,7 +24,7 @@ Stored = Callable[[int], dict[str, Any]]
 class Copies:
     """The copies of an index's articles, found on demand (their shingles cached)."""
 
-    def __init__(self, reader: IndexReader, stored_fields: Stored) -> None:
+    def __init__(self, reader: Postings, stored_fields: Stored) -> None:
         self._reader = reader
         self._stored = stored_fields
         self._shingle_cache: dict[int, frozenset[int]] = {}

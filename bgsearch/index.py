@@ -69,7 +69,7 @@ MAX_RECORD_FILE_BYTES = 128 << 20
 class IndexReport:
     """What one indexing run did."""
 
-    index_dir: Path
+    index_dir: Path | str  # a folder, or a PostgreSQL URL (its password hidden)
     indexed: int  # new or changed files written to the index
     skipped: list[Skip] = field(default_factory=list)
     seconds: float = 0.0

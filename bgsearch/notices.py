@@ -34,9 +34,12 @@ def error(message: str) -> None:
     sys.stderr.write(f"{PROG}: error: {message}\n")
 
 
-def say_if_building(index: Path, documents: int) -> None:
+def say_if_building(index: Path | str, documents: int) -> None:
     """A note on stderr while an indexing run writes into ``index``: what a reader sees is
-    its last commit, not yet everything."""
+    its last commit, not yet everything. (An index in PostgreSQL shows each file whole as it
+    lands: nothing to say.)"""
+    if isinstance(index, str):
+        return
     import time
 
     from bgsearch.store import build_under_way
@@ -104,7 +107,7 @@ def decoded_instead(
     return [replace(h, query=typed, searched=decoded) for h in instead]
 
 
-def no_article(doc_id: str, index: Path, closest: list[str]) -> ExitStatus:
+def no_article(doc_id: str, index: Path | str, closest: list[str]) -> ExitStatus:
     from bgsearch.render import printable
 
     nearest = "; closest: " + ", ".join(printable(i) for i in closest) if closest else ""

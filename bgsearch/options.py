@@ -15,19 +15,42 @@ import typer
 from bgsearch.errors import BgsearchError
 
 if TYPE_CHECKING:
-    from bgsearch.search import Filters
+    from bgsearch.search import Filters, Searcher
 
-__all__ = ["MAX_LIMIT", "date_option", "filters", "queries"]
+__all__ = ["MAX_LIMIT", "date_option", "filters", "location", "open_searcher", "queries"]
+
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def location(index: str) -> Path | str:
+    """Where ``--index`` points: a folder, or a PostgreSQL URL (kept as text; a folder index
+    never loads database code)."""
+    return index if index.startswith(POSTGRES_SCHEMES) else Path(index)
+
+
+def open_searcher(index: str) -> Searcher:
+    """The index at ``--index``, open for reading: a folder's, or PostgreSQL's."""
+    where = location(index)
+    if isinstance(where, str):
+        from bgsearch.pgsearch import PgSearcher
+
+        return PgSearcher(where)
+    from bgsearch.search import Searcher
+
+    return Searcher(where)
+
 
 # Options shared by commands, defined once.
 IndexDir = Annotated[
-    Path,
+    str,
     typer.Option(
         "--index",
-        metavar="DIR",
+        metavar="DIR|URL",
         envvar="BGSEARCH_INDEX",
         show_envvar=True,
-        help="Index folder (default: ./index).",
+        help="Index folder (default: ./index), or a PostgreSQL database "
+        "(postgresql://user@host/db; needs pip install 'bgsearch[postgres]').",
         show_default=False,
     ),
 ]

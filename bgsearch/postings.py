@@ -12,17 +12,47 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import accumulate, repeat
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["IndexReader", "term_text"]
+__all__ = ["IndexReader", "Postings", "term_text"]
 
 # Postings kept from recent reads (a query reads a word's spellings for several features):
 # about 70 MB at most.
 RECENT_POSTINGS = 1_000_000
 # A field's length byte decoded, for all 256 values (Whoosh stores lengths in one byte).
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+class Postings(Protocol):
+    """What ranking reads from an index, whatever holds it (a Whoosh folder, PostgreSQL):
+    documents by number (0 to ``doc_count_all`` - 1), deleted ones included until merged."""
+
+    doc_count: int  # documents, deleted ones left out
+    doc_count_all: int
+
+    def doc_frequency(self, field: str, text: str) -> int: ...
+
+    def postings(self, field: str, text: str) -> dict[int, float]: ...
+
+    def frequency(self, field: str, text: str) -> float: ...
+
+    def spelled_postings(
+        self, folded_field: str, exact_field: str, text: str, spellings: list[str]
+    ) -> dict[int, float]: ...
+
+    def phrase_docs(self, field: str, syllables: tuple[str, ...], among: set[int]) -> set[int]: ...
+
+    def terms_from(self, field: str, prefix: str) -> list[str]: ...
+
+    def terms_near(self, field: str, stem: str, distance: int) -> list[str]: ...
+
+    def lengths(self, field: str) -> list[int]: ...
+
+    def average_length(self, field: str) -> float: ...
+
+    def deleted(self) -> frozenset[int]: ...
 
 
 class IndexReader:
@@ -141,6 +171,14 @@ class IndexReader:
             term_text(t) for leaf, _ in self._leaves for t in leaf.expand_prefix(field, prefix)
         }
         return sorted(found)
+
+    def terms_near(self, field: str, stem: str, distance: int) -> list[str]:
+        """The terms of ``field`` within ``distance`` edits of ``stem``, sharing its first
+        letter (Whoosh's fuzzy term expansion)."""
+        from whoosh import query as wq
+
+        fuzzy = wq.FuzzyTerm(field, stem, maxdist=distance, prefixlength=1)
+        return sorted({term_text(t) for t in fuzzy._btexts(self._searcher.reader())})
 
     def lengths(self, field: str) -> list[int]:
         """The length of ``field`` in every document, by document number (read once)."""

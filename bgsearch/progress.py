@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from bgsearch.index import IndexReport, Progress
@@ -111,7 +110,7 @@ def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
         files = "file" if others == 1 else "files"
         kinds = counted(report.passed_over, 3)
         err.write(f"bgsearch: note: passed over {others:,} {files} of other types ({kinds})\n")
-    where = printable(str(Path(report.index_dir)))
+    where = printable(str(report.index_dir))
     counts = []
     if report.documents != report.indexed:  # JSON files hold many
         counts.append(f"{report.documents:,} documents")

@@ -13,12 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from whoosh import query as wq
-
 from bgsearch import store as ix
 from bgsearch.bm25 import BM25F, Scores
 from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
-from bgsearch.postings import IndexReader, term_text
+from bgsearch.postings import Postings
 from bgsearch.querylang import FUZZY, PREFIX, WORD
 from bgsearch.ranking import RANKING, Ranking, ranked_scores
 from bgsearch.text import PAIR_JOINER, accent_variants, edit_distance
@@ -58,9 +56,8 @@ class _Found:
 class Retrieval:
     """Scores documents for plans, on one open index."""
 
-    def __init__(self, searcher: object, ranking: Ranking = RANKING) -> None:
-        self._searcher = searcher
-        self._reader = IndexReader(searcher)
+    def __init__(self, reader: Postings, ranking: Ranking = RANKING) -> None:
+        self._reader = reader
         self._ranking = ranking
         title = _Place(ix.TITLE_FOLDED, ix.TITLE_EXACT, ix.TITLE_PAIRS, ranking.title_boost)
         body = _Place(ix.BODY_FOLDED, ix.BODY_EXACT, ix.BODY_PAIRS, 1.0)
@@ -75,7 +72,7 @@ class Retrieval:
         self._expanded: dict[Alternative, list[tuple[str, float]]] = {}
 
     @property
-    def reader(self) -> IndexReader:
+    def reader(self) -> Postings:
         return self._reader
 
     # --- the ranked list -------------------------------------------------------------------
@@ -391,11 +388,11 @@ class Retrieval:
                 t for f in (ix.TITLE_FOLDED, ix.BODY_FOLDED) for t in reader.terms_from(f, stem)
             }
         else:
-            whoosh_reader = self._searcher.reader()  # type: ignore[attr-defined]
-            terms = set()
-            for field in (ix.TITLE_FOLDED, ix.BODY_FOLDED):
-                fuzzy = wq.FuzzyTerm(field, stem, maxdist=alternative.distance, prefixlength=1)
-                terms.update(map(term_text, fuzzy._btexts(whoosh_reader)))
+            terms = {
+                t
+                for f in (ix.TITLE_FOLDED, ix.BODY_FOLDED)
+                for t in reader.terms_near(f, stem, alternative.distance)
+            }
         counted = sorted((-reader.doc_frequency(ix.BODY_FOLDED, t), t) for t in terms)
         frequent: list[str] = []
         postings = 0

@@ -29,7 +29,7 @@ from bgsearch.errors import IndexDamagedError, rebuild_hint
 from bgsearch.facets import FACETS, NO_SOURCE, UNDATED, bucket_counts, column_values, source_key
 from bgsearch.hits import Article, Filters, Hit, IndexStats
 from bgsearch.plan import Plan, make_plan
-from bgsearch.postings import term_text
+from bgsearch.postings import IndexReader, term_text
 from bgsearch.querylang import WORD, ParsedQuery, parse
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.retrieval import Retrieval, Scored
@@ -75,7 +75,7 @@ class Searcher:
             self._searcher: Any = self._index.searcher()
         try:
             with self._reading():
-                self._retrieval = Retrieval(self._searcher, ranking)
+                self._retrieval = Retrieval(IndexReader(self._searcher), ranking)
         except BaseException:
             self._searcher.close()  # else its open files outlive the error
             raise

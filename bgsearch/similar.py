@@ -13,7 +13,7 @@ from collections.abc import Callable
 from itertools import islice
 
 from bgsearch import store as ix
-from bgsearch.postings import IndexReader
+from bgsearch.postings import Postings
 from bgsearch.text import PAIR_JOINER, Analysis
 
 __all__ = ["SIMILAR_TERMS", "spelled", "telling_terms"]
@@ -29,7 +29,7 @@ Term = tuple[str, bool, float]  # folded term, whether it is a word pair, weight
 
 
 def telling_terms(
-    reader: IndexReader, title: Analysis, body: Analysis, is_word: Callable[[str], bool]
+    reader: Postings, title: Analysis, body: Analysis, is_word: Callable[[str], bool]
 ) -> list[Term]:
     """An article's ``SIMILAR_TERMS`` most telling terms, weighted 1.0 for the best. Title
     terms count twice; word pairs only where they make a word ("biên giới", not "giới tỉnh")."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from bgsearch.cli import app
+from tests.pgserver import Server, server
 
 # No per-example deadline: a loaded CI machine must not turn slowness into failures.
 settings.register_profile("bgsearch", deadline=None)
@@ -73,3 +76,19 @@ def write_articles(folder: Path, articles: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """One real PostgreSQL server for the session (see tests/pgserver.py)."""
+    with server() as running:
+        yield running
+
+
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_server: Server) -> str:
+    """The URL of a new, empty database of its own for one test."""
+    return pg_server.create_database(f"test{next(_DATABASES)}")

@@ -15,7 +15,18 @@ from tests.conftest import SEEDS
 
 BIN = Path(sys.executable).parent
 # bgsearch.documents: the file readers and codecs, which searching never needs
-HEAVY = ("whoosh", "rich", "pydantic", "bgsearch.documents", "trafilatura", "lxml")
+# psycopg and bgsearch.pg*: an index in PostgreSQL's, never loaded for a folder
+HEAVY = (
+    "whoosh",
+    "rich",
+    "pydantic",
+    "bgsearch.documents",
+    "trafilatura",
+    "lxml",
+    "psycopg",
+    "bgsearch.pgstore",
+    "bgsearch.pgsearch",
+)
 
 # Runs the CLI in a fresh interpreter and reports which heavy modules it loaded.
 PROBE = f"""
@@ -269,7 +280,7 @@ def test_help_reads_plainly_and_names_the_whole_query_language(tmp_path: Path) -
     assert query.startswith("Usage: bgsearch query [OPTIONS] QUERY\n")
     assert index.startswith("Usage: bgsearch index [OPTIONS] PATH...\n")
     assert "-n, --limit N " in query
-    assert "--index DIR " in query
+    assert "--index DIR|URL " in query
     assert "prefix*" in query
     assert "typo~2" in query
 

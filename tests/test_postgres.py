@@ -1,0 +1,174 @@
+"""An index in PostgreSQL (``--index postgresql://...``), against a real server the tests start
+(tests/pgserver.py): the same hits as a folder index, incremental runs, writers at once, and
+errors in one line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS, bgsearch, write_articles
+
+# The seed must-shows of the foundation and ranking issues, and every kind of query.
+QUERIES = [
+    "tuần tra chung",
+    "tuan tra chung",
+    "dang uy",
+    "Công an",
+    "chúng",
+    "chung",
+    "biên giới",
+    '"biên giới" -Trùng',
+    '"đồn biên phòng"',
+    "tuần OR xã",
+    "bien*",
+    "tuần~",
+    "title:biên",
+    "Bộ đội Biên phòng tỉnh phối hợp với lực lượng công an tuần tra bảo vệ biên giới",
+]
+
+
+def _hits(*args: str) -> list[tuple[str, float, list[str]]]:
+    run = bgsearch("query", "--json", "-n", "20", *args)
+    assert run.exit_code in (0, 1), run.stderr
+    return [(r["id"], r["score"], r["copies"]) for r in run.records if r["type"] == "hit"]
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+
+
+def test_the_seeds_rank_the_same_in_postgresql_as_in_a_folder(seeds: Path, pg_url: str) -> None:
+    assert bgsearch("index", str(seeds), "--index", "folder").exit_code == 0
+    run = bgsearch("index", str(seeds), "--index", pg_url)
+    assert run.exit_code == 0, run.stderr
+    assert "indexed 5 files into postgresql://" in run.stderr
+    for query in QUERIES:
+        folder = _hits(query, "--index", "folder")
+        assert folder, query
+        assert _hits(query, "--index", pg_url) == folder, query
+    assert _hits("tuần tra chung", "--index", pg_url)[0][0] == "003_e1e0cd69ceee4c10.txt"
+
+
+def test_people_and_show_read_the_same_article(seeds: Path, pg_url: str) -> None:
+    assert bgsearch("index", str(seeds), "--index", "folder").exit_code == 0
+    assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
+    for args in (["query", "Công an", "-n", "2"], ["show", "003_e1e0cd69ceee4c10.txt"]):
+        folder = bgsearch(*args, "--index", "folder")
+        database = bgsearch(*args, "--index", pg_url)
+        assert database.exit_code == 0, database.stderr
+        assert database.stdout == folder.stdout
+    missing = bgsearch("show", "nothing.txt", "--index", pg_url)
+    assert missing.exit_code == 1
+    assert "no article with id 'nothing.txt'" in missing.stderr
+
+
+def test_re_runs_follow_the_files(tmp_path: Path, pg_url: str) -> None:
+    docs = write_articles(
+        tmp_path / "docs",
+        {"a.txt": "Tuần tra\nTuần tra biên giới.", "b.txt": "Chợ\nGiá rau tăng.", "c.txt": "X\nY"},
+    )
+    assert "indexed 3 files" in bgsearch("index", str(docs), "--index", pg_url).stderr
+    again = bgsearch("index", str(docs), "--index", pg_url)
+    assert "indexed 0 files (3 unchanged, 0 removed)" in again.stderr
+    (docs / "b.txt").write_text("Chợ\nTuần tra chợ đêm.", encoding="utf-8")
+    (docs / "c.txt").unlink()
+    changed = bgsearch("index", str(docs), "--index", pg_url)
+    assert "indexed 1 file (1 unchanged, 1 removed)" in changed.stderr
+    assert sorted(h[0] for h in _hits("tuần tra", "--index", pg_url)) == ["a.txt", "b.txt"]
+    assert _hits("rau", "--index", pg_url) == []
+    assert _hits("y", "--index", pg_url) == []
+
+
+def test_two_runs_at_once_both_land_with_nothing_lost_or_twice(tmp_path: Path, pg_url: str) -> None:
+    shared = {f"shared/{i:03}.txt": f"Tin {i}\nTuần tra biên giới số {i}." for i in range(60)}
+    own = {f"own/{i:03}.txt": f"Tin riêng {i}\nChợ phiên số {i}." for i in range(60)}
+    write_articles(tmp_path / "one", shared | {k: v for k, v in own.items() if k < "own/030"})
+    write_articles(tmp_path / "two", shared | {k: v for k, v in own.items() if k >= "own/030"})
+    _at_once(pg_url, tmp_path / "one", tmp_path / "two")
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        ids = [i for (i,) in conn.execute("SELECT id FROM bgsearch_documents")]
+        files = conn.execute("SELECT count(*) FROM bgsearch_files").fetchone()
+        postings = conn.execute(
+            "SELECT count(*), count(DISTINCT (field, term, docnum)) FROM bgsearch_postings"
+        ).fetchone()
+    # the second folder's ids carry its name: 60 + 60 shared files, 30 + 30 own
+    assert len(ids) == len(set(ids)) == 180
+    assert files == (180,)
+    assert postings is not None
+    assert postings[0] == postings[1]  # no posting written twice
+    assert len(_hits("tuần tra", "--index", pg_url, "--all", "-n", "500")) == 120
+
+
+def test_one_folder_indexed_twice_at_once_is_indexed_once(tmp_path: Path, pg_url: str) -> None:
+    docs = write_articles(
+        tmp_path / "docs",
+        {f"{i:03}.txt": f"Tin {i}\nTuần tra biên giới số {i}." for i in range(80)},
+    )
+    _at_once(pg_url, docs, docs)
+    found = _hits("tuần tra", "--index", pg_url, "--all", "-n", "500")
+    assert sorted(h[0] for h in found) == [f"{i:03}.txt" for i in range(80)]
+
+
+def _at_once(url: str, *folders: Path) -> None:
+    """``bgsearch index`` of each folder, in processes of their own started together."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bgsearch", "index", str(folder), "--index", url],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for folder in folders
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+
+
+def test_a_password_is_never_printed(pg_url: str) -> None:
+    url = pg_url.replace("bgsearch@", "bgsearch:s3cret@").replace("127.0.0.1:", "127.0.0.1:1")
+    run = bgsearch("query", "x", "--index", url)
+    assert run.exit_code == 2
+    assert "s3cret" not in run.stderr + run.stdout
+    assert run.stderr.startswith("bgsearch: error: cannot connect to postgresql://bgsearch:***@")
+    assert len(run.stderr.splitlines()) == 1
+
+
+def test_a_database_without_an_index_says_so(pg_url: str) -> None:
+    run = bgsearch("query", "x", "--index", pg_url)
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "bgsearch: error: no bgsearch index in this database "
+        "(run 'bgsearch index DIR --index URL' first)\n"
+    )
+
+
+def test_what_is_not_yet_there_says_so_in_one_line(seeds: Path, pg_url: str) -> None:
+    assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
+    for args in (
+        ["query", "x", "--since", "2020"],
+        ["query", "x", "--facet", "source"],
+        ["stats"],
+        ["similar", "003_e1e0cd69ceee4c10.txt"],
+        ["index", str(seeds), "--rebuild"],
+    ):
+        run = bgsearch(*args, "--index", pg_url)
+        assert run.exit_code == 2, args
+        assert "not yet available" in run.stderr, args
+        assert len(run.stderr.splitlines()) == 1, args
+
+
+def test_bgsearch_index_env_names_a_database(
+    seeds: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BGSEARCH_INDEX", pg_url)
+    assert bgsearch("index", str(seeds)).exit_code == 0
+    assert not Path("index").exists()
+    assert _hits("tuần tra chung")[0][0] == "003_e1e0cd69ceee4c10.txt"
