@@ -17,6 +17,8 @@ scored by MRR@10, Recall@10 and nDCG@10. The baselines:
   BM25 over an exact-syllable field and a folded-syllable field (title and body together,
   terms from bgsearch's own analysis), scores summed, the exact field queried only when the
   query has accents.
+* ``bgsearch-postgres`` (with ``--postgres URL``): bgsearch with its index in PostgreSQL, each
+  set loaded into a new database on that server: it must rank as the folder index does.
 
 The table has a row per set, kind and typing (accents / no accents) and a column per engine.
 
@@ -116,6 +118,32 @@ def bgsearch_engine(folder: Path, work: Path, ranking: Ranking) -> Ranker:
     if not index_dir.exists():
         build_index([folder], index_dir, follow_links=True)  # the set is a folder of links
     searcher = Searcher(index_dir, ranking)
+
+    def rank(query: str) -> list[str]:
+        hits = searcher.search(query, K, snippets=False, suggest=False, collapse=False)
+        return [Path(h.id).stem for h in hits]
+
+    return rank
+
+
+def postgres_engine(folder: Path, name: str, server: str, ranking: Ranking) -> Ranker:
+    """bgsearch with its index in PostgreSQL: a new database on ``server`` (a URL of a
+    database there, such as ``postgresql://me@127.0.0.1:5433/postgres``), loaded afresh."""
+    import psycopg
+    from psycopg import sql
+
+    from bgsearch.pgsearch import PgSearcher
+    from bgsearch.pgwrite import build_pg_index
+
+    database = f"bgsearch_relevance_{name.replace('-', '_')}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(database)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    url = f"{server.rsplit('/', 1)[0]}/{database}"
+    started = time.perf_counter()
+    build_pg_index([folder], url, follow_links=True)  # the set is a folder of links
+    print(f"  {name}/bgsearch-postgres: loaded in {time.perf_counter() - started:.0f} s")
+    searcher = PgSearcher(url, ranking)
 
     def rank(query: str) -> list[str]:
         hits = searcher.search(query, K, snippets=False, suggest=False, collapse=False)
@@ -261,11 +289,21 @@ def evaluate(
 
 
 def make_engine(
-    engine: str, folder: Path, docs: Sequence[Document], work: Path, ranking: Ranking
+    engine: str,
+    folder: Path,
+    docs: Sequence[Document],
+    work: Path,
+    ranking: Ranking,
+    *,
+    postgres: str | None = None,
 ) -> Ranker:
     work.mkdir(parents=True, exist_ok=True)
     if engine == "bgsearch":
         return bgsearch_engine(folder, work, ranking)
+    if engine == "bgsearch-postgres":
+        if not postgres:
+            raise SystemExit("bgsearch-postgres needs --postgres URL (a server to load into)")
+        return postgres_engine(folder, work.parent.name, postgres, ranking)
     shutil.rmtree(work, ignore_errors=True)  # the baselines are always built afresh
     work.mkdir(parents=True)
     if engine == "fts5":
@@ -283,6 +321,7 @@ def run_set(
     work: Path,
     engines: list[str],
     ranking: Ranking,
+    postgres: str | None = None,
 ) -> list[str]:
     """A table of MRR@10 for one set: a row per kind and typing, a column per engine; then
     Recall@10 and nDCG@10 over all its questions."""
@@ -293,7 +332,7 @@ def run_set(
     results: dict[tuple[str, str], dict[str, tuple[float, float, float]]] = {}
     for engine in engines:
         started = time.perf_counter()
-        rank = make_engine(engine, folder, docs, work / engine, ranking)
+        rank = make_engine(engine, folder, docs, work / engine, ranking, postgres=postgres)
         for field in ("query", "query_ascii"):
             results[engine, field] = evaluate(rank, questions, field)
         print(f"  {name}/{engine}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -361,6 +400,12 @@ def main() -> None:
     parser.add_argument(
         "--work", type=Path, help="keep data and bgsearch indexes here between runs (tuning)"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="for the bgsearch-postgres engine: a database on a server where sets are loaded "
+        "into databases of their own (postgresql://me@127.0.0.1:5433/postgres)",
+    )
     args = parser.parse_args()
     overrides: dict[str, Any] = {
         k: knob(getattr(RANKING, k), v) for k, v in (s.split("=") for s in args.set)
@@ -383,7 +428,13 @@ def main() -> None:
             if args.sample:
                 questions = random.Random(13).sample(questions, min(args.sample, len(questions)))
             out += run_set(
-                name, folder, questions, work=work / name, engines=engines, ranking=ranking
+                name,
+                folder,
+                questions,
+                work=work / name,
+                engines=engines,
+                ranking=ranking,
+                postgres=args.postgres,
             )
     print("\n".join(out))
 

@@ -388,9 +388,12 @@ def stats_command(index: IndexDir = DEFAULT_INDEX, as_json: AsJson = False) -> N
 
             write_record(stats_record(stats))
         else:
+            from bgsearch.pgstore import redacted
             from bgsearch.render import print_stats, stdout_console
 
-            print_stats(stats, Path(index), stdout_console())
+            where = location(index)
+            shown = where if isinstance(where, Path) else redacted(where)
+            print_stats(stats, shown, stdout_console())
         return ExitStatus.HITS
 
     _run(action)

@@ -1,25 +1,33 @@
 """Search an index in PostgreSQL: the folder index's :class:`~bgsearch.search.Searcher`, with
 PostgreSQL's reader under it, so that queries, ranking, hits and snippets are one code path.
 
-This first step answers ``query`` (ranked by relevance, copies collapsed, JSON or for people)
-and ``show``. Filters, date order, facets, ``similar``, ``stats`` and "Did you mean" say so in
-one line (exit 2) until they land.
+It answers ``query`` (every option: relevance or date order, filters, facets, copies
+collapsed, JSON or for people), ``show`` and ``stats``. ``similar`` says so in one line (exit 2)
+until it lands; "Did you mean" is not offered yet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bgsearch.collapse import Copies
 from bgsearch.errors import BgsearchError
+from bgsearch.facets import NO_SOURCE, UNDATED, source_key
 from bgsearch.hits import Filters, IndexStats
 from bgsearch.pgread import PgReader
-from bgsearch.pgstore import connect, ensure_schema, redacted
+from bgsearch.pgstore import FIELD_CODES, connect, ensure_schema, redacted
 from bgsearch.ranking import RANKING, Ranking
 from bgsearch.retrieval import Retrieval
 from bgsearch.search import Searcher
 
 __all__ = ["PgSearcher"]
+
+# A column of the documents' dates or sources, for some of them (statements written out).
+_COLUMNS = {
+    "date": "SELECT docnum, date FROM bgsearch_documents WHERE docnum = ANY(%s)",
+    "source": "SELECT docnum, source FROM bgsearch_documents WHERE docnum = ANY(%s)",
+}
 
 
 class _Documents:
@@ -67,6 +75,7 @@ class PgSearcher(Searcher):
             raise
         self._dir = redacted(url)  # type: ignore[assignment]  # for messages only
         self._ranking = ranking
+        self._conn = conn
         self._searcher = _Documents(reader, conn)
         self._retrieval = Retrieval(reader, ranking)
         self._copies = Copies(reader, reader.stored_fields)
@@ -75,21 +84,66 @@ class PgSearcher(Searcher):
         return None  # "Did you mean" reads Whoosh's term lists: not yet
 
     def _allowed(self, filters: Filters, dated: bool) -> set[int] | None:
-        if filters != Filters() or dated:
-            raise _not_yet("--since, --until, --source and --sort date")
-        return None
+        """The documents the filters allow (None: all), as the folder index's: dated within
+        the bounds, from one of the sources whose name holds the words asked for."""
+        if not (filters.since or filters.until or dated or filters.source is not None):
+            return None
+        low, high = filters.since or "0000-00-00", filters.until or "9999-99-99"
+        names = None if filters.source is None else self.sources_like(filters.source)
+        if names == []:
+            return set()
+        rows = self._conn.execute(
+            """SELECT docnum FROM bgsearch_documents
+               WHERE (%(any_date)s OR date BETWEEN %(low)s AND %(high)s)
+               AND (%(any_source)s OR source = ANY(%(names)s))""",
+            {
+                "any_date": not (filters.since or filters.until or dated),
+                "low": low,
+                "high": high,
+                "any_source": names is None,
+                "names": names or [],
+            },
+        )
+        return {d for (d,) in rows}
 
-    def facets(self, text: str, facet: str, filters: Filters = Filters()) -> list[tuple[str, int]]:
-        raise _not_yet("--facet")
+    def _column(self, column: str, docs: Iterable[int]) -> Iterator[str]:
+        wanted = sorted(docs)
+        values = dict(self._conn.execute(_COLUMNS[column], (wanted,)).fetchall())
+        return (values.get(d) or "" for d in wanted)
 
     def sources_like(self, name: str) -> list[str]:
-        raise _not_yet("--source")
+        wanted = f" {source_key(name)} "
+        rows = self._conn.execute(
+            "SELECT DISTINCT source FROM bgsearch_documents WHERE source IS NOT NULL"
+        )
+        return sorted(s for (s,) in rows if wanted in f" {source_key(s)} ")
 
     def resolve(self, ref: str) -> str | list[str]:
         return ref if self._searcher.document_number(ref) is not None else []
 
     def stats(self) -> IndexStats:
-        raise _not_yet("stats")
+        """Counts over the whole index; its size is the database tables' and indexes'."""
+        sources = self.facets("", "source")
+        first, last = self._conn.execute(  # type: ignore[misc]
+            "SELECT min(date), max(date) FROM bgsearch_documents"
+        ).fetchone()
+        (vocabulary,) = self._conn.execute(  # type: ignore[misc]
+            "SELECT count(DISTINCT term) FROM bgsearch_postings WHERE field = ANY(%s)",
+            ([FIELD_CODES["title_folded"], FIELD_CODES["body_folded"]],),
+        ).fetchone()
+        (size,) = self._conn.execute(  # type: ignore[misc]
+            r"""SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+               WHERE c.relname LIKE 'bgsearch\_%%' AND c.relkind = 'r'"""
+        ).fetchone()
+        return IndexStats(
+            documents=self._searcher.doc_count(),
+            sources=[(name, n) for name, n in sources if name != NO_SOURCE],
+            first_date=first,
+            last_date=last,
+            undated=dict(self.facets("", "year")).get(UNDATED, 0),
+            size_bytes=int(size or 0),
+            vocabulary=int(vocabulary),
+        )
 
     def similar(self, *args: Any, **kwargs: Any) -> None:
         raise _not_yet("similar")

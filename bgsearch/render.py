@@ -109,7 +109,7 @@ def _breaks(plain: str, width: int) -> list[int]:
     return breaks
 
 
-def print_stats(stats: IndexStats, index_dir: Path, console: Console) -> None:
+def print_stats(stats: IndexStats, index_dir: Path | str, console: Console) -> None:
     """The index at a glance."""
     from rich.table import Table
 
@@ -122,7 +122,7 @@ def print_stats(stats: IndexStats, index_dir: Path, console: Console) -> None:
     top = ", ".join(f"{printable(name)} {count:,}" for name, count in stats.sources[:5])
     more = len(stats.sources) - 5
     rows = [
-        ("index", display_path(str(index_dir))),
+        ("index", display_path(str(index_dir)) if isinstance(index_dir, Path) else index_dir),
         ("articles", f"{stats.documents:,}"),
         ("sources", f"{len(stats.sources):,}" + (f": {top}" if top else "")
          + (f" and {more:,} more" if more > 0 else "")),

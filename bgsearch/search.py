@@ -169,7 +169,7 @@ class Searcher:
             if allowed is not _ALL:
                 docs &= allowed
             column = ix.SOURCE if facet == "source" else ix.DATE
-            return bucket_counts(column_values(self._searcher.reader(), column, docs), facet)
+            return bucket_counts(self._column(column, docs), facet)
 
     def resolve(self, ref: str) -> str | list[str]:
         """The id an article was referred to by: its id, the path a hit showed (absolute or
@@ -336,10 +336,14 @@ class Searcher:
         if allowed is not _ALL:
             docs &= allowed
         dated = sorted(docs)
-        dates = list(column_values(self._searcher.reader(), ix.DATE, dated))
+        dates = list(self._column(ix.DATE, dated))
         order = sorted(zip(dates, dated, strict=True), key=lambda x: x[1])
         order.sort(key=lambda x: x[0], reverse=newest_first)
         return [Scored(d, 0.0) for _, d in order]
+
+    def _column(self, column: str, docs: Iterable[int]) -> Iterator[str]:
+        """The date or source of each of ``docs``, in order ("" where it has none)."""
+        return column_values(self._searcher.reader(), column, docs)
 
     # --- hits ------------------------------------------------------------------------------
 
