@@ -250,6 +250,37 @@ def searcher_whoosh1(out: Path) -> Callable[[str], int]:
     return search
 
 
+def searcher_postgres(url: str) -> Callable[[str], int]:
+    from bgsearch.pgsearch import PgSearcher
+
+    searcher = PgSearcher(url)
+
+    def search(query: str) -> int:
+        return len(searcher.search(query, 10))
+
+    return search
+
+
+def postgres_database(server: str, label: str) -> str:
+    """A new, empty database on ``server`` for one size; its URL."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"bgsearch_speed_{label}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"{server.rsplit('/', 1)[0]}/{name}"
+
+
+def database_size(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
+
+
 def searcher_bgsearch(out: Path) -> Callable[[str], int]:
     from bgsearch.search import Searcher
 
@@ -261,13 +292,16 @@ def searcher_bgsearch(out: Path) -> Callable[[str], int]:
     return search
 
 
-def latency(engine: str, out: Path) -> dict[str, float]:
-    search = {
-        "fts5": searcher_fts5,
-        "tantivy": searcher_tantivy,
-        "whoosh1": searcher_whoosh1,
-        "bgsearch": searcher_bgsearch,
-    }[engine](out)
+def latency(engine: str, out: str) -> dict[str, float]:
+    if engine == "postgres":
+        search = searcher_postgres(out)
+    else:
+        search = {
+            "fts5": searcher_fts5,
+            "tantivy": searcher_tantivy,
+            "whoosh1": searcher_whoosh1,
+            "bgsearch": searcher_bgsearch,
+        }[engine](Path(out))
     qs = queries()
     for q in qs:  # warm-up: open files, fill caches
         search(q)
@@ -294,13 +328,19 @@ def child(argv: list[str]) -> None:
             folder, out
         )
     else:
-        print(json.dumps(latency(argv[1], Path(argv[2]))))
+        print(json.dumps(latency(argv[1], argv[2])))
 
 
 # --- one size --------------------------------------------------------------------------------
 
 
-def run_size(corpus: Path, size: int | None, work: Path) -> dict[str, dict[str, float]]:
+def run_size(
+    corpus: Path,
+    size: int | None,
+    work: Path,
+    postgres: str | None = None,
+    engines: list[str] | None = None,
+) -> dict[str, dict[str, float]]:
     label = "all" if size is None else str(size)
     folder = sample(corpus, size, work / f"files-{label}")
     text_mb = folder_size(folder) / 1e6
@@ -308,7 +348,8 @@ def run_size(corpus: Path, size: int | None, work: Path) -> dict[str, dict[str, 
     print(f"# {files:,} files, {text_mb:.1f} MB of text", file=sys.stderr, flush=True)
     me = [sys.executable, str(Path(__file__).resolve())]
     results: dict[str, dict[str, float]] = {}
-    for engine in ("fts5", "tantivy", "whoosh1", "bgsearch"):
+    chosen = {"bgsearch", "fts5", *(engines or ("tantivy", "whoosh1"))}
+    for engine in [e for e in ("fts5", "tantivy", "whoosh1", "bgsearch") if e in chosen]:
         out = work / f"{engine}-{label}"
         if out.exists():
             shutil.rmtree(out) if out.is_dir() else out.unlink()
@@ -321,6 +362,13 @@ def run_size(corpus: Path, size: int | None, work: Path) -> dict[str, dict[str, 
         build["size_mb"] = folder_size(out) / 1e6
         lat = subprocess.run([*me, "_latency", engine, str(out)], capture_output=True, check=True)
         results[engine] = build | json.loads(lat.stdout)
+    if postgres:
+        url = postgres_database(postgres, label)
+        print("  loading PostgreSQL", file=sys.stderr, flush=True)
+        build = measured([str(BGSEARCH), "index", str(folder), "--index", url])
+        build["size_mb"] = database_size(url) / 1e6
+        lat = subprocess.run([*me, "_latency", "postgres", url], capture_output=True, check=True)
+        results["postgres"] = build | json.loads(lat.stdout)
     sample_queries = queries()[:10]
     bg_index = work / f"bgsearch-{label}"
     results["bgsearch"]["process_ms"] = 1000 * whole_process(
@@ -361,13 +409,14 @@ def table(label: str, r: dict[str, dict[str, float]]) -> str:
     lines = [
         f"### {int(text['files']):,} files ({label}), {text['size_mb']:.1f} MB of text",
         "",
-        "| | bgsearch | one-field Whoosh | FTS5 | tantivy |",
-        "|---|---:|---:|---:|---:|",
+        "| | bgsearch | one-field Whoosh | FTS5 | tantivy | bgsearch in PostgreSQL |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, key, fmt in rows:
         lines.append(
             f"| {name} | {cell('bgsearch', key, fmt)} | {cell('whoosh1', key, fmt)}"
-            f" | {cell('fts5', key, fmt)} | {cell('tantivy', key, fmt)} |"
+            f" | {cell('fts5', key, fmt)} | {cell('tantivy', key, fmt)}"
+            f" | {cell('postgres', key, fmt)} |"
         )
     floor = r.get("whoosh1", {})
     bg0 = r["bgsearch"]
@@ -388,8 +437,13 @@ def table(label: str, r: dict[str, dict[str, float]]) -> str:
         + (f"; `rg -l -i -F` {rg:.0f} ms (bgsearch/rg {bg['process_ms'] / rg:.2f}x)" if rg else "")
         + f". `bgsearch --help` {bg['help_ms']:.0f} ms. Index size / text:"
         f" bgsearch {bg['size_mb'] / text['size_mb']:.2f}x, FTS5"
-        f" {fts['size_mb'] / text['size_mb']:.2f}x, tantivy"
-        f" {r['tantivy']['size_mb'] / text['size_mb']:.2f}x.",
+        f" {fts['size_mb'] / text['size_mb']:.2f}x"
+        + "".join(
+            f", {name} {r[key]['size_mb'] / text['size_mb']:.2f}x"
+            for key, name in (("tantivy", "tantivy"), ("postgres", "PostgreSQL"))
+            if key in r
+        )
+        + ".",
         "",
     ]
     return "\n".join(lines)
@@ -403,6 +457,17 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="folder of .txt articles")
     parser.add_argument("--sizes", default="1000,5000,20000,all")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bgsearch-speed"))
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also load each size into a new database on this server (bgsearch in PostgreSQL;"
+        " its build CPU and memory are the client's alone)",
+    )
+    parser.add_argument(
+        "--engines",
+        default="fts5,tantivy,whoosh1,bgsearch",
+        help="which engines to build (bgsearch and FTS5 always: the ratios are to FTS5)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     # bgsearch as a regular install leaves it: compiled, whatever PYTHONDONTWRITEBYTECODE says
@@ -416,7 +481,8 @@ def main() -> None:
     )
     for size in args.sizes.split(","):
         n = None if size == "all" else int(size)
-        print(table(size, run_size(args.corpus, n, args.work)), flush=True)
+        results = run_size(args.corpus, n, args.work, args.postgres, args.engines.split(","))
+        print(table(size, results), flush=True)
 
 
 if __name__ == "__main__":
