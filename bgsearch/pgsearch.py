@@ -2,8 +2,8 @@
 PostgreSQL's reader under it, so that queries, ranking, hits and snippets are one code path.
 
 It answers ``query`` (every option: relevance or date order, filters, facets, copies
-collapsed, JSON or for people), ``show`` and ``stats``. ``similar`` says so in one line (exit 2)
-until it lands; "Did you mean" is not offered yet.
+collapsed, JSON or for people), ``show``, ``similar`` and ``stats``; "Did you mean" is not
+offered yet.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bgsearch.collapse import Copies
-from bgsearch.errors import BgsearchError
 from bgsearch.facets import NO_SOURCE, UNDATED, source_key
 from bgsearch.hits import Filters, IndexStats
 from bgsearch.pgread import PgReader
@@ -54,10 +53,6 @@ class _Documents:
 
     def close(self) -> None:
         self._conn.close()
-
-
-def _not_yet(what: str) -> BgsearchError:
-    return BgsearchError(f"{what}: not yet available for an index in PostgreSQL")
 
 
 class PgSearcher(Searcher):
@@ -118,8 +113,8 @@ class PgSearcher(Searcher):
         )
         return sorted(s for (s,) in rows if wanted in f" {source_key(s)} ")
 
-    def resolve(self, ref: str) -> str | list[str]:
-        return ref if self._searcher.document_number(ref) is not None else []
+    def _ids(self) -> list[str]:
+        return [i for (i,) in self._conn.execute("SELECT id FROM bgsearch_documents")]
 
     def stats(self) -> IndexStats:
         """Counts over the whole index; its size is the database tables' and indexes'."""
@@ -144,6 +139,3 @@ class PgSearcher(Searcher):
             size_bytes=int(size or 0),
             vocabulary=int(vocabulary),
         )
-
-    def similar(self, *args: Any, **kwargs: Any) -> None:
-        raise _not_yet("similar")

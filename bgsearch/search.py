@@ -178,7 +178,7 @@ class Searcher:
         with self._reading():
             if self._searcher.document_number(**{ix.ID: ref}) is not None:
                 return ref
-            ids = [term_text(t) for t in self._searcher.reader().field_terms(ix.ID)]
+            ids = self._ids()
         path = Path(ref).expanduser()
         whole = str(path.resolve()) if path.exists() else None
         found = [
@@ -340,6 +340,10 @@ class Searcher:
         order = sorted(zip(dates, dated, strict=True), key=lambda x: x[1])
         order.sort(key=lambda x: x[0], reverse=newest_first)
         return [Scored(d, 0.0) for _, d in order]
+
+    def _ids(self) -> list[str]:
+        """Every article's id."""
+        return [term_text(t) for t in self._searcher.reader().field_terms(ix.ID)]
 
     def _column(self, column: str, docs: Iterable[int]) -> Iterator[str]:
         """The date or source of each of ``docs``, in order ("" where it has none)."""
