@@ -96,6 +96,9 @@ def _run(action: Callable[[], ExitStatus]) -> None:
     except Exception as error:  # the last line of defence: never a traceback
         if os.environ.get("BGSEARCH_DEBUG"):
             raise
+        if type(error).__module__.startswith("psycopg"):  # the server said no: its words
+            notices.error(f"PostgreSQL: {notices.first_line(error)}")
+            raise typer.Exit(int(ExitStatus.ERROR)) from None
         notices.error(
             f"unexpected {type(error).__name__}: {error} (set BGSEARCH_DEBUG=1 for details)"
         )

@@ -21,6 +21,7 @@ __all__ = [
     "check_source",
     "decoded_instead",
     "error",
+    "first_line",
     "no_article",
     "nothing_indexed",
     "print_people",
@@ -32,6 +33,12 @@ PROG = "bgsearch"
 
 def error(message: str) -> None:
     sys.stderr.write(f"{PROG}: error: {message}\n")
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message in one line (a database's may run over several)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def say_if_building(index: Path | str, documents: int) -> None:

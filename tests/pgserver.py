@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["Server", "server"]
+__all__ = ["Server", "caught_up", "replica", "server"]
 
 
 def _bin_dir() -> Path:
@@ -77,26 +77,77 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", _server_user().pw_name, "--", *command]
 
 
-@contextmanager
-def server() -> Iterator[Server]:
-    """A new cluster in a new temporary folder (the server user's: pytest's own folders are
-    root's alone), running until the block ends, then removed."""
-    bin_dir = _bin_dir()
+def _new_folder() -> Path:
+    """A temporary folder of the server user's (pytest's own folders are root's alone)."""
     folder = Path(tempfile.mkdtemp(prefix="bgsearch-pg-"))
     if os.geteuid() == 0:
         user = _server_user()
         os.chown(folder, user.pw_uid, user.pw_gid)
-    data = folder / "data"
+    return folder
+
+
+@contextmanager
+def server() -> Iterator[Server]:
+    """A new cluster in a new temporary folder, running until the block ends, then removed."""
+    folder = _new_folder()
     subprocess.run(
         _as_server_user(
             [
-                *(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "bgsearch"),
-                *("-E", "UTF8", "--locale=C.UTF-8", "--no-sync"),
+                *(str(_bin_dir() / "initdb"), "-D", str(folder / "data"), "-A", "trust"),
+                *("-U", "bgsearch", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"),
             ]
         ),
         check=True,
         capture_output=True,
     )
+    with _running(folder) as running:
+        yield running
+
+
+@contextmanager
+def replica(primary: Server) -> Iterator[Server]:
+    """A streaming replica of ``primary`` (``pg_basebackup -R``), read-only, on a port of its
+    own, running until the block ends."""
+    folder = _new_folder()
+    subprocess.run(
+        _as_server_user(
+            [
+                *(str(_bin_dir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port)),
+                *("-U", "bgsearch", "-D", str(folder / "data"), "-R", "-X", "stream"),
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    with _running(folder) as running:
+        yield running
+
+
+def caught_up(primary: Server, standby: Server, timeout: float = 30.0) -> None:
+    """Wait until ``standby`` has replayed everything ``primary`` has written so far."""
+    import psycopg
+
+    with psycopg.connect(primary.url(), autocommit=True) as conn:
+        row = conn.execute("SELECT pg_current_wal_lsn()").fetchone()
+    assert row is not None
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(standby.url(), autocommit=True) as conn:
+        while True:
+            done = conn.execute(
+                "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (row[0],)
+            ).fetchone()
+            if done and done[0]:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError("the replica did not catch up")
+            time.sleep(0.05)
+
+
+@contextmanager
+def _running(folder: Path) -> Iterator[Server]:
+    """The cluster in ``folder`` started on a free port; stopped by its pid, then removed."""
+    bin_dir = _bin_dir()
+    data = folder / "data"
     port = _free_port()
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(

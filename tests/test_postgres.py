@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS, bgsearch, write_articles
+from tests.pgserver import Server, caught_up, replica
 
 # The seed must-shows of the foundation and ranking issues, and every kind of query.
 QUERIES = [
@@ -196,3 +197,32 @@ def test_bgsearch_index_env_names_a_database(
     assert bgsearch("index", str(seeds)).exit_code == 0
     assert not Path("index").exists()
     assert _hits("tuần tra chung")[0][0] == "003_e1e0cd69ceee4c10.txt"
+
+
+def test_a_streaming_replica_answers_as_the_primary_does(
+    seeds: Path, pg_server: Server, pg_url: str
+) -> None:
+    database = pg_url.rsplit("/", 1)[1]
+    assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
+    with replica(pg_server) as standby:
+        caught_up(pg_server, standby)
+        # libpq's multi-host URL: the first server that is a standby
+        hosts = f"127.0.0.1:{pg_server.port},127.0.0.1:{standby.port}"
+        reading = f"postgresql://bgsearch@{hosts}/{database}?target_session_attrs=standby"
+        import psycopg
+
+        with psycopg.connect(reading) as conn:
+            assert conn.execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
+        for query in QUERIES:
+            assert _hits(query, "--index", reading) == _hits(query, "--index", pg_url), query
+        # a new file on the primary reaches the replica's readers
+        (seeds / "new.txt").write_text("Tin mới\nTuần tra chung trên sông.", encoding="utf-8")
+        assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
+        caught_up(pg_server, standby)
+        assert "new.txt" in [h[0] for h in _hits("tuần tra chung", "--index", reading)]
+        # writing to a replica is refused in one line
+        refused = bgsearch("index", str(seeds), "--index", standby.url(database))
+        assert refused.exit_code == 2
+        assert refused.stderr.startswith("bgsearch: error: PostgreSQL: ")
+        assert "read-only" in refused.stderr
+        assert len(refused.stderr.splitlines()) == 1
