@@ -5,6 +5,7 @@ Imported by cli.py at start-up: neither Whoosh nor Rich here.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,12 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 def location(index: str) -> Path | str:
     """Where ``--index`` points: a folder, or a PostgreSQL URL (kept as text; a folder index
     never loads database code)."""
-    return index if index.startswith(POSTGRES_SCHEMES) else Path(index)
+    if index.startswith(POSTGRES_SCHEMES):
+        return index
+    if re.match(r"[A-Za-z][\w+.-]*://", index):  # a URL of another kind, or a typo
+        scheme = index.split("://", 1)[0]
+        raise BgsearchError(f"--index takes a folder or a postgresql:// URL, not a {scheme}:// URL")
+    return Path(index)
 
 
 def open_searcher(index: str) -> Searcher:

@@ -226,3 +226,21 @@ def test_a_streaming_replica_answers_as_the_primary_does(
         assert refused.stderr.startswith("bgsearch: error: PostgreSQL: ")
         assert "read-only" in refused.stderr
         assert len(refused.stderr.splitlines()) == 1
+
+
+def test_a_url_of_another_kind_is_refused_not_taken_for_a_folder() -> None:
+    for url in ("postgressql://me@host/db", "http://host/index"):
+        run = bgsearch("query", "x", "--index", url)
+        assert run.exit_code == 2
+        assert run.stderr.startswith("bgsearch: error: --index takes a folder or a postgresql://")
+    assert not Path("postgressql:").exists()
+
+
+def test_without_the_driver_the_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now fails
+    run = bgsearch("query", "x", "--index", "postgresql://me@127.0.0.1:1/news")
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "bgsearch: error: an index in PostgreSQL needs the psycopg driver: "
+        "pip install 'bgsearch[postgres]'\n"
+    )
