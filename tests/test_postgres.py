@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS, bgsearch, write_articles
-from tests.pgserver import Server, caught_up, replica
+from tests.pgserver import Server, caught_up, replica, server
 
 # The seed must-shows of the foundation and ranking issues, and every kind of query.
 QUERIES = [
@@ -244,3 +244,67 @@ def test_without_the_driver_the_extra_is_named(monkeypatch: pytest.MonkeyPatch) 
         "bgsearch: error: an index in PostgreSQL needs the psycopg driver: "
         "pip install 'bgsearch[postgres]'\n"
     )
+
+
+# The postings (nearly all of an index) hash-sharded over two servers by postgres_fdw; the
+# coordinator keeps the documents and the manifest. The README shows the same statements.
+SHARD_TABLE = """CREATE TABLE bgsearch_postings (field smallint NOT NULL, term text NOT NULL,
+    docnum integer NOT NULL, frequency real NOT NULL, positions integer[]){}"""
+SHARD_INDEXES = [
+    "CREATE INDEX ON bgsearch_postings (field, term) INCLUDE (docnum, frequency)",
+    "CREATE INDEX ON bgsearch_postings (docnum)",
+]
+
+
+def _shard(coordinator: str, shards: list[Server]) -> None:
+    import psycopg
+
+    for shard in shards:
+        with psycopg.connect(shard.url(), autocommit=True) as conn:
+            conn.execute(SHARD_TABLE.format(""))
+            for statement in SHARD_INDEXES:
+                conn.execute(statement)
+    with psycopg.connect(coordinator, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION postgres_fdw")
+        conn.execute(SHARD_TABLE.format(" PARTITION BY HASH (docnum)"))
+        for n, shard in enumerate(shards):
+            conn.execute(
+                f"CREATE SERVER shard{n} FOREIGN DATA WRAPPER postgres_fdw OPTIONS "
+                f"(host '127.0.0.1', port '{shard.port}', dbname 'postgres')"
+            )
+            conn.execute(
+                f"CREATE USER MAPPING FOR CURRENT_USER SERVER shard{n} OPTIONS (user 'bgsearch')"
+            )
+            conn.execute(
+                f"CREATE FOREIGN TABLE bgsearch_postings_{n} PARTITION OF bgsearch_postings "
+                f"FOR VALUES WITH (MODULUS {len(shards)}, REMAINDER {n}) SERVER shard{n} "
+                "OPTIONS (table_name 'bgsearch_postings')"
+            )
+
+
+def test_postings_sharded_over_two_servers_rank_as_one_index(seeds: Path, pg_url: str) -> None:
+    assert bgsearch("index", str(seeds), "--index", "folder").exit_code == 0
+    with server() as one, server() as two:
+        _shard(pg_url, [one, two])
+        run = bgsearch("index", str(seeds), "--index", pg_url)
+        assert run.exit_code == 0, run.stderr
+        import psycopg
+
+        held = []
+        for shard in (one, two):
+            with psycopg.connect(shard.url()) as conn:
+                row = conn.execute("SELECT count(*) FROM bgsearch_postings").fetchone()
+                held.append(row[0] if row else 0)
+        assert min(held) > 0.3 * sum(held)  # both shards hold a fair share
+        # term statistics are read through the coordinator: global, so the same ranking
+        for query in QUERIES:
+            assert _hits(query, "--index", pg_url) == _hits(query, "--index", "folder"), query
+        # re-runs delete and write through the shards too; a deleted document leaves the
+        # statistics at once (a folder index counts it until Whoosh merges its segment: the
+        # same ranking as a folder built afresh)
+        (seeds / "003_e1e0cd69ceee4c10.txt").unlink()
+        assert "1 removed" in bgsearch("index", str(seeds), "--index", pg_url).stderr
+        assert bgsearch("index", str(seeds), "--index", "folder", "--rebuild").exit_code == 0
+        assert _hits("tuần tra chung", "--index", pg_url) == _hits(
+            "tuần tra chung", "--index", "folder"
+        )
