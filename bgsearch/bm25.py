@@ -11,7 +11,7 @@ from bgsearch.postings import Postings
 from bgsearch.ranking import Ranking
 from bgsearch.text import accent_variants
 
-__all__ = ["BM25F", "Scores"]
+__all__ = ["BM25F", "Scores", "add_each", "add_to", "best_of", "keep_best"]
 
 Scores = dict[int, float]
 
@@ -102,3 +102,34 @@ def _added(into: Scores, scores: Scores) -> Scores:
     for d, s in scores.items():
         into[d] = into.get(d, 0.0) + s
     return into
+
+
+def add_to(into: list[float], scores: Scores, weight: float) -> None:
+    """Add ``weight`` times each document's score to its place in ``into``."""
+    for d, s in scores.items():
+        into[d] += weight * s
+
+
+def add_each(into: list[float], docs: Iterable[int], amount: float) -> None:
+    """Add ``amount`` to the place of each of ``docs`` in ``into``."""
+    for d in docs:
+        into[d] += amount
+
+
+def keep_best(into: Scores, scores: Scores, weight: float) -> None:
+    """Into ``into`` (a dict of the caller's own), each document's better score: its own or
+    ``weight`` times its score in ``scores``."""
+    get = into.get
+    for d, s in scores.items():
+        weighted = s * weight
+        if weighted > get(d, 0.0):
+            into[d] = weighted
+
+
+def best_of(into: Scores, scores: Scores) -> Scores:
+    """Two alternatives' scores: each document's better one."""
+    if not into:
+        return scores
+    merged = dict(into)  # ``into`` may be another group's: never changed in place
+    keep_best(merged, scores, 1.0)
+    return merged

@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from bgsearch import store as ix
-from bgsearch.bm25 import BM25F, Scores
+from bgsearch.bm25 import BM25F, Scores, add_each, add_to, best_of, keep_best
+from bgsearch.expansion import expand
 from bgsearch.plan import PAIR, PHRASE, Alternative, GroupPlan, Plan
 from bgsearch.postings import Postings
 from bgsearch.querylang import FUZZY, PREFIX, WORD
 from bgsearch.ranking import RANKING, Ranking, ranked_scores
-from bgsearch.text import PAIR_JOINER, accent_variants, edit_distance
+from bgsearch.text import PAIR_JOINER, accent_variants
 
 __all__ = ["Retrieval", "Scored"]
 
@@ -99,25 +100,25 @@ class Retrieval:
         exact_weight = ranking.exact_weight_long if long else ranking.exact_weight
         for f in found.values():
             if f.exact is f.folded:  # a spelling nearly every match has: one pass each
-                _add(relevance, f.folded, 1.0 + exact_weight)
-                _add_each(held, f.folded, f.idf)
+                add_to(relevance, f.folded, 1.0 + exact_weight)
+                add_each(held, f.folded, f.idf)
             else:
-                _add(relevance, f.folded, 1.0)
-                _add(relevance, f.exact, exact_weight)
+                add_to(relevance, f.folded, 1.0)
+                add_to(relevance, f.exact, exact_weight)
                 credit = f.idf if f.exactly is None else f.idf * ranking.lookalike_credit
-                _add_each(held, f.folded, credit)
+                add_each(held, f.folded, credit)
                 if f.exactly:
-                    _add_each(held, f.exactly, f.idf * (1 - ranking.lookalike_credit))
-            _add_each(titled, f.titled, f.idf)
+                    add_each(held, f.exactly, f.idf * (1 - ranking.lookalike_credit))
+            add_each(titled, f.titled, f.idf)
             total += f.idf if f.folded else 0.0  # a word no article holds: no unit
         # a short query none of whose neighbours form a word: words remembered apart
         loose = not long and not any(self.is_word(t) for _, t in plan.neighbours)
         for i, term in plan.neighbours:
             side_by_side = self._neighbours(term, found.get(i), found.get(i + 1), loose)
-            _add(relevance, side_by_side, ranking.pair_weight)
+            add_to(relevance, side_by_side, ranking.pair_weight)
             if self.is_word(term):
                 idf = self._bm25f.idf(len(side_by_side))
-                _add_each(held, side_by_side, idf)
+                add_each(held, side_by_side, idf)
                 total += idf
         candidates = set().union(*(f.folded for f in found.values())) if found else set()
         candidates -= self._excluded(plan) | self._reader.deleted()
@@ -234,15 +235,15 @@ class Retrieval:
         for alternative in group.alternatives:
             places = self._places[alternative.title_only]
             scores = self._folded(alternative, places)
-            folded = _merged(folded, scores)
+            folded = best_of(folded, scores)
             if alternative.exact and exactly is not None:
                 bonus, held = self._exact(alternative, places, scores)
-                exact = _merged(exact, bonus)
+                exact = best_of(exact, bonus)
                 exactly |= held
             elif (
                 alternative.kind == WORD and not alternative.exact and self._ranking.variant_weight
             ):
-                exact = _merged(exact, self._variants(alternative.folded[0], places))
+                exact = best_of(exact, self._variants(alternative.folded[0], places))
         titled = set().union(*(self._titled(a) for a in group.alternatives))
         exact_titled = set().union(*(self._titled(a, True) for a in group.alternatives))
         return _Found(folded, exact, exactly, self._bm25f.idf(len(folded)), titled, exact_titled)
@@ -309,7 +310,7 @@ class Retrieval:
             if not any(reader.doc_frequency(f, variant) for f in (ix.BODY_EXACT, ix.TITLE_EXACT)):
                 continue
             scores = self._bm25f.score(fields, variant)
-            _keep_best(best, scores, weight)
+            keep_best(best, scores, weight)
         return best
 
     def _folded(self, alternative: Alternative, places: tuple[_Place, ...]) -> Scores:
@@ -369,7 +370,7 @@ class Retrieval:
         best: Scores = {}
         for term, closeness in self.expansions(alternative):
             scores = self._bm25f.score([(p.folded, p.boost) for p in places], term)
-            _keep_best(best, scores, closeness)
+            keep_best(best, scores, closeness)
         return best
 
     def expansions(self, alternative: Alternative) -> list[tuple[str, float]]:
@@ -377,42 +378,11 @@ class Retrieval:
         ``max_expansions``), each with its closeness to the stem (1.0 the stem itself).
         Found once per query: ranking and highlighting both ask."""
         if alternative not in self._expanded:
-            self._expanded[alternative] = self._expand(alternative)
-        return self._expanded[alternative]
-
-    def _expand(self, alternative: Alternative) -> list[tuple[str, float]]:
-        stem = alternative.folded[0]
-        reader = self._reader
-        if alternative.kind == PREFIX:
-            terms = {
-                t for f in (ix.TITLE_FOLDED, ix.BODY_FOLDED) for t in reader.terms_from(f, stem)
-            }
-        else:
-            terms = {
-                t
-                for f in (ix.TITLE_FOLDED, ix.BODY_FOLDED)
-                for t in reader.terms_near(f, stem, alternative.distance)
-            }
-        counted = sorted((-reader.doc_frequency(ix.BODY_FOLDED, t), t) for t in terms)
-        frequent: list[str] = []
-        postings = 0
-        for minus_df, term in counted:
-            if frequent and (
-                len(frequent) == self._ranking.max_expansions
-                or postings - minus_df > self._ranking.max_expansion_postings
-            ):
-                break
-            frequent.append(term)
-            postings -= minus_df
-        if len(frequent) < len(counted):
-            typed = stem + ("*" if alternative.kind == PREFIX else f"~{alternative.distance}")
-            note = f"{typed} reaches {len(counted):,} words; searching the {len(frequent)}"
-            note += " most frequent"
-            if note not in self.notes:
+            terms, note = expand(self._reader, alternative, self._ranking)
+            self._expanded[alternative] = terms
+            if note and note not in self.notes:
                 self.notes.append(note)
-        if alternative.kind == PREFIX:
-            return [(t, len(stem) / len(t)) for t in frequent]
-        return [(t, 1.0 / (1 + edit_distance(stem, t))) for t in frequent]
+        return self._expanded[alternative]
 
     def _excluded(self, plan: Plan) -> set[int]:
         gone: set[int] = set()
@@ -444,32 +414,3 @@ class Retrieval:
     def _side_by_side(self, term: str) -> Scores:
         """BM25F of a folded pair term ("bien_gioi") in titles and bodies."""
         return self._bm25f.score([(p.pairs, p.boost) for p in self._places[False]], term)
-
-
-def _add(into: list[float], scores: Scores, weight: float) -> None:
-    for d, s in scores.items():
-        into[d] += weight * s
-
-
-def _add_each(into: list[float], docs: Iterable[int], amount: float) -> None:
-    for d in docs:
-        into[d] += amount
-
-
-def _keep_best(into: Scores, scores: Scores, weight: float) -> None:
-    """Into ``into`` (a dict of the caller's own), each document's better score: its own or
-    ``weight`` times its score in ``scores``."""
-    get = into.get
-    for d, s in scores.items():
-        weighted = s * weight
-        if weighted > get(d, 0.0):
-            into[d] = weighted
-
-
-def _merged(into: Scores, scores: Scores) -> Scores:
-    """Two alternatives' scores: each document's better one."""
-    if not into:
-        return scores
-    merged = dict(into)  # ``into`` may be another group's: never changed in place
-    _keep_best(merged, scores, 1.0)
-    return merged
