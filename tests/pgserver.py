@@ -113,7 +113,7 @@ def replica(primary: Server) -> Iterator[Server]:
         _as_server_user(
             [
                 *(str(_bin_dir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port)),
-                *("-U", "bgsearch", "-D", str(folder / "data"), "-R", "-X", "stream"),
+                *("-U", "bgsearch", "-D", str(folder / "data"), "-R", "-X", "stream", "-c", "fast"),
             ]
         ),
         check=True,
