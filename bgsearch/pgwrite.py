@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bgsearch.errors import InterruptedRunError
 from bgsearch.index import IndexReport, Progress, _fields, _read, _unreadable
 from bgsearch.manifest import Entry, Manifest, file_hash
 from bgsearch.pgstore import FIELD_CODES, POSITIONAL, connect, ensure_schema, redacted
@@ -59,8 +60,14 @@ def build_pg_index(
         indexed = documents = removed = 0
         truncated: list[str] = []
         progress.start(len(pending))
-        for source in pending:
-            outcome = _index_one(conn, source, known, encoding)
+        for done, source in enumerate(pending):
+            try:
+                outcome = _index_one(conn, source, known, encoding)
+            except KeyboardInterrupt:  # the file at hand rolls back; those before it stay
+                raise InterruptedRunError(
+                    f"interrupted: {done:,} of {len(pending):,} files done and kept in "
+                    f"{redacted(url)}; run the same command again to index the rest"
+                ) from None
             if isinstance(outcome, tuple):
                 written, parts = outcome
                 indexed += bool(written)

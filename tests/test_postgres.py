@@ -308,3 +308,27 @@ def test_postings_sharded_over_two_servers_rank_as_one_index(seeds: Path, pg_url
         assert _hits("tuần tra chung", "--index", pg_url) == _hits(
             "tuần tra chung", "--index", "folder"
         )
+
+
+def test_ctrl_c_keeps_the_files_done(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bgsearch import pgwrite
+
+    docs = write_articles(tmp_path / "docs", {f"{i}.txt": f"Tin {i}\nTuần tra." for i in range(5)})
+    real = pgwrite._index_one
+    calls = []
+
+    def interrupted(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # Ctrl-C while the third file is written
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pgwrite, "_index_one", interrupted)
+    run = bgsearch("index", str(docs), "--index", pg_url)
+    assert run.exit_code == 130
+    assert run.stderr.startswith("bgsearch: interrupted: 2 of 5 files done and kept in ")
+    monkeypatch.setattr(pgwrite, "_index_one", real)
+    again = bgsearch("index", str(docs), "--index", pg_url)
+    assert "indexed 3 files (2 unchanged, 0 removed)" in again.stderr
