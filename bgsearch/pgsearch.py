@@ -2,8 +2,7 @@
 PostgreSQL's reader under it, so that queries, ranking, hits and snippets are one code path.
 
 It answers ``query`` (every option: relevance or date order, filters, facets, copies
-collapsed, JSON or for people), ``show``, ``similar`` and ``stats``; "Did you mean" is not
-offered yet.
+collapsed, "Did you mean", JSON or for people), ``show``, ``similar`` and ``stats``.
 """
 
 from __future__ import annotations
@@ -74,9 +73,6 @@ class PgSearcher(Searcher):
         self._searcher = _Documents(reader, conn)
         self._retrieval = Retrieval(reader, ranking)
         self._copies = Copies(reader, reader.stored_fields)
-
-    def suggest(self, text: str) -> str | None:
-        return None  # "Did you mean" reads Whoosh's term lists: not yet
 
     def _allowed(self, filters: Filters, dated: bool) -> set[int] | None:
         """The documents the filters allow (None: all), as the folder index's: dated within

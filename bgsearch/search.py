@@ -35,6 +35,7 @@ from bgsearch.ranking import RANKING, Ranking
 from bgsearch.retrieval import Retrieval, Scored
 from bgsearch.similar import spelled, telling_terms
 from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans
+from bgsearch.suggest import Index as SuggestIndex
 from bgsearch.suggest import decoded_typing, suggest
 from bgsearch.text import analyze, term_forms
 
@@ -151,7 +152,7 @@ class Searcher:
     def suggest(self, text: str) -> str | None:
         """ "Did you mean": ``text`` as the user most likely meant it, or None."""
         with self._reading():
-            return suggest(self._searcher, text)
+            return suggest(SuggestIndex(self._retrieval.reader, self._searcher.stored_fields), text)
 
     def facets(self, text: str, facet: str, filters: Filters = Filters()) -> list[tuple[str, int]]:
         """How many articles a date-ordered search for ``text`` lists fall in each ``facet``

@@ -10,24 +10,34 @@ typed ("tuần tră"). The query's syntax stays as typed.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import islice, pairwise
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
-
-from whoosh import query as wq
 
 from bgsearch import store as ix
 from bgsearch.keyboard import decode_typing
+from bgsearch.postings import Postings
 from bgsearch.snippets import spellings
 from bgsearch.text import accent_variants, exact_form, folded_form, pair, tokenize
 
-__all__ = ["decoded_typing", "suggest"]
+__all__ = ["Index", "decoded_typing", "suggest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """What suggesting reads: term statistics and postings, and an article's stored text."""
+
+    reader: Postings
+    stored_fields: Callable[[int], dict[str, Any]]
+
 
 CONTEXT_DOCS = 20  # articles read to learn how words side by side are spelled
 MAX_WORDS = 16  # a longer text is a pasted passage, not something mistyped
 
 
-def suggest(searcher: Any, text: str) -> str | None:
-    """``text`` as the user most likely meant it, or None; ``searcher`` is Whoosh's."""
+def suggest(searcher: Index, text: str) -> str | None:
+    """``text`` as the user most likely meant it, or None."""
     tokens = tokenize(text)
     if not tokens or len(tokens) > MAX_WORDS:
         return None
@@ -77,7 +87,7 @@ def _cased(word: str, typed: str) -> str:
     return word
 
 
-def _in_context(searcher: Any, words: list[str]) -> list[str] | None:
+def _in_context(searcher: Index, words: list[str]) -> list[str] | None:
     """How articles that hold these unaccented words side by side spell them most often.
 
     Reads a few articles found by the words' folded pairs: the most frequent spelling of a
@@ -85,26 +95,28 @@ def _in_context(searcher: Any, words: list[str]) -> list[str] | None:
     side is "tuần tra" nearly everywhere.
     """
     folded = [folded_form(w) for w in words]
-    pairs = [wq.Term(ix.BODY_PAIRS, pair(a, b)) for a, b in pairwise(folded)]
+    reader = searcher.reader
+    holding = [set(reader.postings(ix.BODY_PAIRS, pair(a, b))) for a, b in pairwise(folded)]
+    found = sorted(set.intersection(*holding) - reader.deleted())
     counts: Counter[tuple[str, ...]] = Counter()
-    for docnum in islice(searcher.docs_for_query(wq.And(pairs)), CONTEXT_DOCS):
+    for docnum in found[:CONTEXT_DOCS]:
         counts += spellings(searcher.stored_fields(docnum)[ix.BODY], folded)
     if not counts:
         return None
     return list(counts.most_common(1)[0][0])
 
 
-def _unseen(searcher: Any, word: str) -> bool:
+def _unseen(searcher: Index, word: str) -> bool:
     """Whether no article spells ``word`` (accents and all) as typed."""
     exact = exact_form(word)
-    return not any(searcher.doc_frequency(f, exact) for f in ix.EXACT_FIELDS)
+    return not any(searcher.reader.doc_frequency(f, exact) for f in ix.EXACT_FIELDS)
 
 
-def _likely(searcher: Any, word: str) -> str:
+def _likely(searcher: Index, word: str) -> str:
     """The spelling of an unaccented word most frequent in the index, or the word."""
     best, best_count = word, 0
     for variant in accent_variants(folded_form(word)):
-        count = sum(searcher.doc_frequency(f, variant) for f in ix.EXACT_FIELDS)
+        count = sum(searcher.reader.doc_frequency(f, variant) for f in ix.EXACT_FIELDS)
         if count > best_count:
             best, best_count = variant, count
     return word if best == word.lower() else best

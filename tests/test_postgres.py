@@ -76,6 +76,18 @@ def test_people_show_and_similar_read_the_same_articles(seeds: Path, pg_url: str
     assert "closest: 003_e1e0cd69ceee4c10.txt" in missing.stderr
 
 
+def test_did_you_mean_reads_the_database_as_a_folder(seeds: Path, pg_url: str) -> None:
+    assert bgsearch("index", str(seeds), "--index", "folder").exit_code == 0
+    assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
+    suggested = 0
+    for text in ("tuan tra chung", "Cong AN bien", "tuần tră", "gias vangf", "bien phong", "xyz"):
+        folder = bgsearch("query", text, "-n", "1", "--index", "folder")
+        database = bgsearch("query", text, "-n", "1", "--index", pg_url)
+        assert (database.stdout, database.stderr) == (folder.stdout, folder.stderr), text
+        suggested += "Did you mean" in folder.stderr
+    assert suggested >= 3
+
+
 def test_re_runs_follow_the_files(tmp_path: Path, pg_url: str) -> None:
     docs = write_articles(
         tmp_path / "docs",
