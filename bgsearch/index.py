@@ -54,7 +54,14 @@ from bgsearch.writer import COMMIT_EVERY, COMMIT_SECONDS, Run, Schedule, interru
 if TYPE_CHECKING:
     from bgsearch.documents import Document, Skip, Source
 
-__all__ = ["IndexReport", "Progress", "build_index"]
+__all__ = [
+    "IndexReport",
+    "Progress",
+    "build_index",
+    "document_fields",
+    "read_bytes",
+    "unreadable",
+]
 
 # Runs of this many files or more to read use worker processes (see writer.py).
 PARALLEL_FROM = 1_000
@@ -269,10 +276,10 @@ def _index_one(
         if before.unchanged(file_id, source.root, stat):
             return False
         records = source.path.suffix.lower() in RECORD_FILES
-        if problem := _unreadable(stat, records):
+        if problem := unreadable(stat, records):
             after.entries.pop(file_id, None)
             return Skip(text_path(source.path), problem)
-        raw = _read(source.path, whole=records)
+        raw = read_bytes(source.path, whole=records)
     except OSError as error:
         after.entries.pop(file_id, None)
         return Skip(text_path(source.path), error.strerror or type(error).__name__)
@@ -296,7 +303,7 @@ def _index_one(
     for stale in sorted(set(old.doc_ids(file_id) if old else ()) - set(new_ids)):
         run.writer().delete_by_term(ID, stale)
     for document in documents:
-        run.add(_fields(document))
+        run.add(document_fields(document))
         if document.truncated:
             run.truncated.append(document.path)
     docs = tuple(new_ids) if new_ids != [file_id] else ()
@@ -304,7 +311,7 @@ def _index_one(
     return True
 
 
-def _unreadable(stat: os.stat_result, records: bool) -> str | None:
+def unreadable(stat: os.stat_result, records: bool) -> str | None:
     """Why a file is not read at all, if it is not."""
     if not S_ISREG(stat.st_mode):  # a FIFO would block the read forever
         return "not a regular file"
@@ -313,7 +320,7 @@ def _unreadable(stat: os.stat_result, records: bool) -> str | None:
     return None
 
 
-def _read(path: Path, whole: bool = False) -> bytes:
+def read_bytes(path: Path, whole: bool = False) -> bytes:
     """The file's bytes, or, unless ``whole``, its first 4 * MAX_CHARS (whole characters, if
     UTF-8) when bigger.
 
@@ -342,7 +349,9 @@ def _read(path: Path, whole: bool = False) -> bytes:
     return raw
 
 
-def _fields(document: Document) -> dict[str, str | None]:
+def document_fields(document: Document) -> dict[str, str | None]:
+    """A document's stored fields and its terms, field by field, space-separated: what both
+    backends write (see store.py and pgwrite.py)."""
     title = analyze(document.title)
     body = analyze(document.body)
     return {

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bgsearch.errors import InterruptedRunError
-from bgsearch.index import IndexReport, Progress, _fields, _read, _unreadable
+from bgsearch.index import IndexReport, Progress, document_fields, read_bytes, unreadable
 from bgsearch.manifest import Entry, Manifest, file_hash
 from bgsearch.pgstore import FIELD_CODES, POSITIONAL, connect, ensure_schema, redacted
 from bgsearch.store import BODY_FOLDED, TITLE_FOLDED
@@ -134,9 +134,9 @@ def _index_one(
     try:
         stat = source.path.stat()
         records = source.path.suffix.lower() in RECORD_FILES
-        if problem := _unreadable(stat, records):
+        if problem := unreadable(stat, records):
             return Skip(text_path(source.path), problem)
-        raw = _read(source.path, whole=records)
+        raw = read_bytes(source.path, whole=records)
     except OSError as error:
         return Skip(text_path(source.path), error.strerror or type(error).__name__)
     digest = file_hash(raw)
@@ -162,7 +162,7 @@ def _index_one(
         stale = set(old[0] or [file_id]) if old else set()
         _delete_documents(conn, stale | set(new_ids))
         for document in found:
-            _insert(conn, _fields(document))
+            _insert(conn, document_fields(document))
         conn.execute(
             """INSERT INTO bgsearch_files VALUES (%s, %s, %s, %s, %s, %s)
                ON CONFLICT (file_id) DO UPDATE SET root = EXCLUDED.root, size = EXCLUDED.size,
