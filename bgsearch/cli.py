@@ -176,10 +176,13 @@ def index_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             if isinstance(where, str):
                 from bgsearch.pgwrite import build_pg_index
 
-                if rebuild:
-                    raise BgsearchError("--rebuild is not yet available for PostgreSQL")
                 report = build_pg_index(
-                    paths, where, encoding=codec, progress=progress, follow_links=follow_symlinks
+                    paths,
+                    where,
+                    rebuild=rebuild,
+                    encoding=codec,
+                    progress=progress,
+                    follow_links=follow_symlinks,
                 )
             else:
                 report = build_index(

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bgsearch.errors import InterruptedRunError
+from bgsearch.errors import InterruptedRunError, NothingToIndexError
 from bgsearch.index import IndexReport, Progress, document_fields, read_bytes, unreadable
 from bgsearch.manifest import Entry, Manifest, file_hash
 from bgsearch.pgstore import FIELD_CODES, POSITIONAL, connect, ensure_schema, redacted
@@ -29,62 +29,106 @@ if TYPE_CHECKING:
 
 __all__ = ["build_pg_index"]
 
+# What a rebuild empties first (statements written out: nothing is formatted into SQL).
+_EMPTY = {
+    "postings": "DELETE FROM bgsearch_postings",
+    "documents": "DELETE FROM bgsearch_documents",
+    "files": "DELETE FROM bgsearch_files",
+    "roots": "DELETE FROM bgsearch_roots",
+}
+
 
 def build_pg_index(
     paths: Sequence[Path],
     url: str,
     *,
+    rebuild: bool = False,
     encoding: str | None = None,
     progress: Progress | None = None,
     follow_links: bool = False,
 ) -> IndexReport:
-    """Index every article file under ``paths`` into the database at ``url``."""
+    """Index every article file under ``paths`` into the database at ``url``.
+
+    With ``rebuild``, the index is replaced whole in one transaction: readers see the old one
+    until the new one is committed, and an interrupted rebuild leaves the old one as it was.
+    """
+    with connect(url) as conn:
+        ensure_schema(conn, create=True)
+        if not rebuild:
+            return _run(conn, paths, url, encoding, progress, follow_links, rebuild=False)
+        with conn.transaction():
+            try:
+                return _run(conn, paths, url, encoding, progress, follow_links, rebuild=True)
+            except InterruptedRunError:
+                raise InterruptedRunError(
+                    f"interrupted: the rebuild is undone; {redacted(url)} is unchanged"
+                ) from None
+
+
+def _run(  # noqa: PLR0917 - the run's settings, passed on as they came
+    conn: psycopg.Connection[Any],
+    paths: Sequence[Path],
+    url: str,
+    encoding: str | None,
+    progress: Progress | None,
+    follow_links: bool,
+    *,
+    rebuild: bool,
+) -> IndexReport:
     from bgsearch.documents import Document, discover
 
     started = time.monotonic()
     progress = progress or Progress()
-    with connect(url) as conn:
-        ensure_schema(conn, create=True)
-        passed: Counter[str] = Counter()
-        with conn.transaction():
-            # each folder's id prefix is chosen once: runs at once take turns choosing
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('bgsearch roots'))")
-            known = _manifest(conn)
-            sources, skipped = discover(
-                paths, follow_links=follow_links, prefix=known.prefix, passed=passed
+    passed: Counter[str] = Counter()
+    if rebuild:
+        sources, _ = discover(paths, follow_links=follow_links)
+        if not sources:  # from nothing, a rebuild would only empty the index
+            raise NothingToIndexError(
+                "nothing to index in "
+                + ", ".join(str(p) for p in paths)
+                + f"; {redacted(url)} is unchanged"
             )
-            _save_roots(conn, known.roots)
-        roots = {s.root for s in sources} | {str(p.resolve()) for p in paths if p.is_dir()}
-        pending = [s for s in sources if not _unchanged(s, known)]
-        unchanged = len(sources) - len(pending)
-        indexed = documents = removed = 0
-        truncated: list[str] = []
-        progress.start(len(pending))
-        for done, source in enumerate(pending):
-            try:
-                outcome = _index_one(conn, source, known, encoding)
-            except KeyboardInterrupt:  # the file at hand rolls back; those before it stay
-                raise InterruptedRunError(
-                    f"interrupted: {done:,} of {len(pending):,} files done and kept in "
-                    f"{redacted(url)}; run the same command again to index the rest"
-                ) from None
-            if isinstance(outcome, tuple):
-                written, parts = outcome
-                indexed += bool(written)
-                unchanged += not written
-                documents += written
-                for part in parts:
-                    if isinstance(part, Document):
-                        truncated += [part.path] if part.truncated else []
-                    else:
-                        skipped.append(part)
-            else:
-                skipped.append(outcome)
-            progress.advance()
-        present = {s.doc_id for s in sources}
-        for file_id in known.gone(roots, present):
-            removed += _remove_file(conn, file_id)
-        progress.finishing()
+        for table in ("postings", "documents", "files", "roots"):
+            conn.execute(_EMPTY[table])
+    with conn.transaction():
+        # each folder's id prefix is chosen once: runs at once take turns choosing
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('bgsearch roots'))")
+        known = _manifest(conn)
+        sources, skipped = discover(
+            paths, follow_links=follow_links, prefix=known.prefix, passed=passed
+        )
+        _save_roots(conn, known.roots)
+    roots = {s.root for s in sources} | {str(p.resolve()) for p in paths if p.is_dir()}
+    pending = [s for s in sources if not _unchanged(s, known)]
+    unchanged = len(sources) - len(pending)
+    indexed = documents = removed = 0
+    truncated: list[str] = []
+    progress.start(len(pending))
+    for done, source in enumerate(pending):
+        try:
+            outcome = _index_one(conn, source, known, encoding)
+        except KeyboardInterrupt:  # the file at hand rolls back; those before it stay
+            raise InterruptedRunError(
+                f"interrupted: {done:,} of {len(pending):,} files done and kept in "
+                f"{redacted(url)}; run the same command again to index the rest"
+            ) from None
+        if isinstance(outcome, tuple):
+            written, parts = outcome
+            indexed += bool(written)
+            unchanged += not written
+            documents += written
+            for part in parts:
+                if isinstance(part, Document):
+                    truncated += [part.path] if part.truncated else []
+                else:
+                    skipped.append(part)
+        else:
+            skipped.append(outcome)
+        progress.advance()
+    present = {s.doc_id for s in sources}
+    for file_id in known.gone(roots, present):
+        removed += _remove_file(conn, file_id)
+    progress.finishing()
     return IndexReport(
         redacted(url),
         indexed,

@@ -193,13 +193,43 @@ def test_filters_date_order_facets_and_stats_match_the_folder(seeds: Path, pg_ur
     assert stats == folder_stats
 
 
-def test_what_is_not_yet_there_says_so_in_one_line(seeds: Path, pg_url: str) -> None:
-    assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
-    for args in (["index", str(seeds), "--rebuild"],):
-        run = bgsearch(*args, "--index", pg_url)
-        assert run.exit_code == 2, args
-        assert "not yet available" in run.stderr, args
-        assert len(run.stderr.splitlines()) == 1, args
+def test_rebuild_replaces_the_index_whole_or_not_at_all(
+    tmp_path: Path, seeds: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bgsearch import pgwrite
+
+    extra = write_articles(tmp_path / "extra", {"x.txt": "Tin\nTuần tra chung ngoài khơi."})
+    assert bgsearch("index", str(seeds), str(extra), "--index", pg_url).exit_code == 0
+    before = _hits("tuần tra chung", "--index", pg_url)
+    assert "extra/x.txt" in [h[0] for h in before]
+    # interrupted on the third file: undone, the old index answers as before
+    real = pgwrite._index_one
+    calls = []
+
+    def interrupted(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pgwrite, "_index_one", interrupted)
+    stopped = bgsearch("index", str(seeds), "--rebuild", "--index", pg_url)
+    assert stopped.exit_code == 130
+    assert "the rebuild is undone" in stopped.stderr
+    assert _hits("tuần tra chung", "--index", pg_url) == before
+    monkeypatch.setattr(pgwrite, "_index_one", real)
+    # from nothing, nothing is replaced
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = bgsearch("index", str(empty), "--rebuild", "--index", pg_url)
+    assert refused.exit_code == 2
+    assert "is unchanged" in refused.stderr
+    # done: only the seeds, with the ids a first run gives them
+    done = bgsearch("index", str(seeds), "--rebuild", "--index", pg_url)
+    assert "indexed 5 files" in done.stderr
+    assert bgsearch("index", str(seeds), "--index", "folder").exit_code == 0
+    for query in QUERIES[:6]:
+        assert _hits(query, "--index", pg_url) == _hits(query, "--index", "folder"), query
 
 
 def test_bgsearch_index_env_names_a_database(
