@@ -71,6 +71,13 @@ def _server_user() -> pwd.struct_passwd:
         return pwd.getpwnam("postgres")
 
 
+def _tool(name: str, *args: str) -> None:
+    """Run one of the server's programs as the server user; its output kept for errors."""
+    subprocess.run(
+        _as_server_user([str(_bin_dir() / name), *args]), check=True, capture_output=True
+    )
+
+
 def _as_server_user(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
@@ -90,15 +97,9 @@ def _new_folder() -> Path:
 def server() -> Iterator[Server]:
     """A new cluster in a new temporary folder, running until the block ends, then removed."""
     folder = _new_folder()
-    subprocess.run(
-        _as_server_user(
-            [
-                *(str(_bin_dir() / "initdb"), "-D", str(folder / "data"), "-A", "trust"),
-                *("-U", "bgsearch", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"),
-            ]
-        ),
-        check=True,
-        capture_output=True,
+    _tool(
+        *("initdb", "-D", str(folder / "data"), "-A", "trust", "-U", "bgsearch"),
+        *("-E", "UTF8", "--locale=C.UTF-8", "--no-sync"),
     )
     with _running(folder) as running:
         yield running
@@ -109,15 +110,9 @@ def replica(primary: Server) -> Iterator[Server]:
     """A streaming replica of ``primary`` (``pg_basebackup -R``), read-only, on a port of its
     own, running until the block ends."""
     folder = _new_folder()
-    subprocess.run(
-        _as_server_user(
-            [
-                *(str(_bin_dir() / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port)),
-                *("-U", "bgsearch", "-D", str(folder / "data"), "-R", "-X", "stream", "-c", "fast"),
-            ]
-        ),
-        check=True,
-        capture_output=True,
+    _tool(
+        *("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "bgsearch"),
+        *("-D", str(folder / "data"), "-R", "-X", "stream", "-c", "fast"),
     )
     with _running(folder) as running:
         yield running
@@ -146,20 +141,10 @@ def caught_up(primary: Server, standby: Server, timeout: float = 30.0) -> None:
 @contextmanager
 def _running(folder: Path) -> Iterator[Server]:
     """The cluster in ``folder`` started on a free port; stopped by its pid, then removed."""
-    bin_dir = _bin_dir()
     data = folder / "data"
     port = _free_port()
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        _as_server_user(
-            [
-                *(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options),
-                *("-l", str(folder / "log"), "-w", "start"),
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
+    _tool("pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start")
     running = Server(folder, port)
     pid = running.pid
     try:
