@@ -51,7 +51,6 @@ class _Found:
     exactly: set[int] | None  # documents holding every accented syllable as typed; None: none
     idf: float
     titled: set[int]  # documents holding the group in their title
-    exact_titled: set[int]
 
 
 class Retrieval:
@@ -145,23 +144,22 @@ class Retrieval:
         holding them, discounted where that may not be what the user meant:
 
         * in a query typed with accents, a document holding either word only as a look-alike
-          ("viện do" for "viên độ"), or side by side in its title as look-alikes, scores
-          ``lookalike_pair_credit`` of it;
+          ("viện do" for "viên độ"), or side by side in its title as look-alikes (titles as
+          typed: ``exact_titles``), scores ``lookalike_pair_credit`` of it;
         * in a ``loose`` query (words remembered apart), side by side in a body only (by
           chance, often) scores ``loose_pair_weight`` of it.
         """
         ranking = self._ranking
         side_by_side = self._side_by_side(term)
+        titled = self._reader.postings(ix.TITLE_PAIRS, term)
         factor: dict[int, float] = {}
         if left and right and left.exactly is not None and right.exactly is not None:
             as_typed = left.exactly & right.exactly
-            titled = self._reader.postings(ix.TITLE_PAIRS, term)
-            titled_as_typed = left.exact_titled & right.exact_titled
+            titled_as_typed = left.titled & right.titled  # as typed, with exact_titles
             for d in side_by_side:
                 if d not in as_typed or (d in titled and d not in titled_as_typed):
                     factor[d] = ranking.lookalike_pair_credit
         if loose:
-            titled = self._reader.postings(ix.TITLE_PAIRS, term)
             for d in side_by_side:
                 if d not in titled:
                     factor[d] = factor.get(d, 1.0) * ranking.loose_pair_weight
@@ -245,10 +243,9 @@ class Retrieval:
             ):
                 exact = best_of(exact, self._variants(alternative.folded[0], places))
         titled = set().union(*(self._titled(a) for a in group.alternatives))
-        exact_titled = set().union(*(self._titled(a, True) for a in group.alternatives))
-        return _Found(folded, exact, exactly, self._bm25f.idf(len(folded)), titled, exact_titled)
+        return _Found(folded, exact, exactly, self._bm25f.idf(len(folded)), titled)
 
-    def _titled(self, alternative: Alternative, exact: bool = False) -> set[int]:
+    def _titled(self, alternative: Alternative) -> set[int]:
         """The documents holding an alternative in their title: in any spelling, or, with
         ``exact_titles``, its accented syllables as typed ("viện do" is no title for "viên
         độ")."""
@@ -261,7 +258,7 @@ class Retrieval:
             docs = self._phrase_docs(ix.TITLE_FOLDED, terms)
         else:
             return set()
-        if alternative.exact and (exact or self._ranking.exact_titles):
+        if alternative.exact and self._ranking.exact_titles:
             for spelling in alternative.exact:
                 docs &= set(self._bm25f.postings(ix.TITLE_EXACT, spelling))
         return docs
