@@ -48,7 +48,16 @@ class PgReader:
         self._deleted = frozenset(set(range(self.doc_count_all)) - set(self._present))
 
     def doc_frequency(self, field: str, text: str) -> int:
-        return len(self.postings(field, text))
+        """How many documents hold ``text``: counted by the server unless already read
+        (a prefix's hundreds of terms are only counted)."""
+        known = self._recent.get((field, text))
+        if known is not None:
+            return len(known)
+        row = self._conn.execute(
+            "SELECT count(*) FROM bgsearch_postings WHERE field = %s AND term = %s",
+            (FIELD_CODES[field], text),
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def postings(self, field: str, text: str) -> dict[int, float]:
         key = (field, text)
@@ -98,12 +107,21 @@ class PgReader:
         return [t for (t,) in rows if t.startswith(prefix)]
 
     def terms_near(self, field: str, stem: str, distance: int) -> list[str]:
-        """The terms within ``distance`` edits of ``stem``, sharing its first letter."""
-        return [
-            t
-            for t in self.terms_from(field, stem[:1])
-            if abs(len(t) - len(stem)) <= distance and edit_distance(stem, t) <= distance
-        ]
+        """The terms within ``distance`` edits of ``stem``, sharing its first letter (only
+        terms of a length within reach are read)."""
+        rows = self._conn.execute(
+            """SELECT DISTINCT term FROM bgsearch_postings
+               WHERE field = %s AND term >= %s AND term < %s
+               AND length(term) BETWEEN %s AND %s""",
+            (
+                FIELD_CODES[field],
+                stem[:1],
+                stem[:1] + "\U0010ffff",
+                len(stem) - distance,
+                len(stem) + distance,
+            ),
+        )
+        return sorted(t for (t,) in rows if edit_distance(stem, t) <= distance)
 
     def lengths(self, field: str) -> list[int]:
         """Each document's length of ``field``, rounded as Whoosh stores it."""
