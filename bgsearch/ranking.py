@@ -103,7 +103,11 @@ class Ranking:
     # spellings by how common they are instead (the expected score of a restored accent)
     # lost title-rare no accents 0.940 -> 0.903. Reading each plain word as the spelling most
     # documents holding the other words use, its exact BM25F added (0.25 / 0.5), lost too:
-    # body-rare no accents 0.500 -> 0.503 / 0.500, title-rare 0.923 -> 0.917 / 0.911.
+    # body-rare no accents 0.500 -> 0.503 / 0.500, title-rare 0.923 -> 0.917 / 0.911. Counting
+    # each spelling's occurrences in the folded frequency times (its IDF / the folded IDF) **
+    # 0.5 / 1.0 (the way the known-item questions are drawn) lost too: body-rare no accents
+    # 0.488 -> 0.484 / 0.483 against the same code at power 0.0001 (which read non-syllables
+    # such as "ltntd" differently: 0.500 with today's code), phrases 0.889 -> 0.889.
     plain_variant: bool = True
     # Time: an exact spelling found in at least this share of the documents holding its folded
     # form ("tuần" for "tuan") scores as the folded form, unread; an unaccented word's usual
