@@ -261,16 +261,21 @@ def searcher_postgres(url: str) -> Callable[[str], int]:
     return search
 
 
-def postgres_database(server: str, label: str) -> str:
-    """A new, empty database on ``server`` for one size; its URL."""
+def postgres_database(server: str, name: str) -> str:
+    """A new, empty database ``name`` on ``server``; its URL."""
     import psycopg
     from psycopg import sql
 
-    name = f"bgsearch_speed_{label}"
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return f"{server.rsplit('/', 1)[0]}/{name}"
+    return in_database(server, name)
+
+
+def in_database(server: str, name: str) -> str:
+    """``server``'s URL naming database ``name`` (its query string kept)."""
+    base, _, query = server.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
 
 
 def database_size(url: str) -> int:
@@ -279,6 +284,84 @@ def database_size(url: str) -> int:
     with psycopg.connect(url) as conn:
         row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
     return int(row[0]) if row else 0
+
+
+def replayed(primary: str, standby: str, timeout: float = 600.0) -> None:
+    """Wait until ``standby`` has replayed everything ``primary`` has written."""
+    import psycopg
+
+    with psycopg.connect(primary) as conn:
+        row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+    target = row[0] if row else "0/0"
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(standby, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,)
+            ).fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.5)
+    raise RuntimeError("the replica did not catch up")
+
+
+def same_top10(one: str, other: str) -> tuple[int, int]:
+    """On how many of the queries two PostgreSQL URLs list the same top 10 (ids, scores)."""
+    from bgsearch.pgsearch import PgSearcher
+
+    qs = queries()
+    with PgSearcher(one) as a, PgSearcher(other) as b:
+        same = sum(
+            [(h.id, h.score) for h in a.search(q, 10, snippets=False)]
+            == [(h.id, h.score) for h in b.search(q, 10, snippets=False)]
+            for q in qs
+        )
+    return same, len(qs)
+
+
+def run_postgres(
+    folder: Path,
+    label: str,
+    server: str,
+    shards: list[str],
+    replica: str | None,
+) -> dict[str, dict[str, float]]:
+    """bgsearch in PostgreSQL on ``server``: loaded, then its queries; the same read from
+    ``replica`` (a streaming standby of ``server``); and loaded with its postings
+    hash-sharded over ``shards`` (see bgsearch.pgshard)."""
+    me = [sys.executable, str(Path(__file__).resolve())]
+    results: dict[str, dict[str, float]] = {}
+
+    def latency_of(url: str) -> dict[str, float]:
+        run = subprocess.run([*me, "_latency", "postgres", url], capture_output=True, check=True)
+        found: dict[str, float] = json.loads(run.stdout)
+        return found
+
+    url = postgres_database(server, f"bgsearch_speed_{label}")
+    print("  loading PostgreSQL", file=sys.stderr, flush=True)
+    build = measured([str(BGSEARCH), "index", str(folder), "--index", url])
+    build["size_mb"] = database_size(url) / 1e6
+    results["postgres"] = build | latency_of(url)
+    if replica:
+        standby = in_database(replica, f"bgsearch_speed_{label}")
+        replayed(url, standby)
+        same, total = same_top10(url, standby)
+        results["replica"] = latency_of(standby) | {"same_top10": same, "queries": total}
+    if shards:
+        from bgsearch.pgshard import shard_postings
+
+        coordinator = postgres_database(server, f"bgsearch_speed_{label}_sharded")
+        parts = [postgres_database(s, f"bgsearch_speed_{label}_shard") for s in shards]
+        shard_postings(coordinator, parts)
+        print(f"  loading PostgreSQL, {len(parts)} shards", file=sys.stderr, flush=True)
+        build = measured([str(BGSEARCH), "index", str(folder), "--index", coordinator])
+        sizes = [database_size(u) for u in (coordinator, *parts)]
+        build["size_mb"] = sum(sizes) / 1e6
+        same, total = same_top10(url, coordinator)
+        results["sharded"] = (
+            build | latency_of(coordinator) | {"same_top10": same, "queries": total}
+        )
+    return results
 
 
 def searcher_bgsearch(out: Path) -> Callable[[str], int]:
@@ -338,8 +421,11 @@ def run_size(
     corpus: Path,
     size: int | None,
     work: Path,
+    *,
     postgres: str | None = None,
     engines: list[str] | None = None,
+    shards: list[str] | None = None,
+    replica: str | None = None,
 ) -> dict[str, dict[str, float]]:
     label = "all" if size is None else str(size)
     folder = sample(corpus, size, work / f"files-{label}")
@@ -363,12 +449,7 @@ def run_size(
         lat = subprocess.run([*me, "_latency", engine, str(out)], capture_output=True, check=True)
         results[engine] = build | json.loads(lat.stdout)
     if postgres:
-        url = postgres_database(postgres, label)
-        print("  loading PostgreSQL", file=sys.stderr, flush=True)
-        build = measured([str(BGSEARCH), "index", str(folder), "--index", url])
-        build["size_mb"] = database_size(url) / 1e6
-        lat = subprocess.run([*me, "_latency", "postgres", url], capture_output=True, check=True)
-        results["postgres"] = build | json.loads(lat.stdout)
+        results |= run_postgres(folder, label, postgres, shards or [], replica)
     sample_queries = queries()[:10]
     bg_index = work / f"bgsearch-{label}"
     results["bgsearch"]["process_ms"] = 1000 * whole_process(
@@ -385,6 +466,17 @@ def run_size(
     results["bgsearch"]["help_ms"] = 1000 * whole_process([[str(BGSEARCH), "--help"]], repeat=10)
     results["text"] = {"size_mb": text_mb, "files": files}
     return results
+
+
+COLUMNS = [
+    ("bgsearch", "bgsearch"),
+    ("whoosh1", "one-field Whoosh"),
+    ("fts5", "FTS5"),
+    ("tantivy", "tantivy"),
+    ("postgres", "bgsearch in PostgreSQL"),
+    ("replica", "PostgreSQL, read from a replica"),
+    ("sharded", "PostgreSQL, 2 shards"),
+]
 
 
 def table(label: str, r: dict[str, dict[str, float]]) -> str:
@@ -406,18 +498,22 @@ def table(label: str, r: dict[str, dict[str, float]]) -> str:
         ("query p95, ms", "p95_ms", ".2f"),
     ]
     text = r["text"]
+    columns = [(k, n) for k, n in COLUMNS if k in r or k in ("bgsearch", "fts5")]
     lines = [
         f"### {int(text['files']):,} files ({label}), {text['size_mb']:.1f} MB of text",
         "",
-        "| | bgsearch | one-field Whoosh | FTS5 | tantivy | bgsearch in PostgreSQL |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| | " + " | ".join(n for _, n in columns) + " |",
+        "|---|" + "---:|" * len(columns),
     ]
     for name, key, fmt in rows:
-        lines.append(
-            f"| {name} | {cell('bgsearch', key, fmt)} | {cell('whoosh1', key, fmt)}"
-            f" | {cell('fts5', key, fmt)} | {cell('tantivy', key, fmt)}"
-            f" | {cell('postgres', key, fmt)} |"
-        )
+        lines.append(f"| {name} | " + " | ".join(cell(k, key, fmt) for k, _ in columns) + " |")
+    for key, name in COLUMNS:
+        if "same_top10" in r.get(key, {}):
+            same = r[key]
+            lines.append(
+                f"\n{name}: the same top 10 (ids and scores) as one PostgreSQL server on"
+                f" {same['same_top10']:.0f} of {same['queries']:.0f} queries."
+            )
     floor = r.get("whoosh1", {})
     bg0 = r["bgsearch"]
     if floor:
@@ -464,6 +560,18 @@ def main() -> None:
         " its build CPU and memory are the client's alone)",
     )
     parser.add_argument(
+        "--postgres-shards",
+        metavar="URL,URL",
+        default="",
+        help="also load each size with its postings hash-sharded over these servers"
+        " (postgres_fdw; the coordinator is --postgres)",
+    )
+    parser.add_argument(
+        "--postgres-replica",
+        metavar="URL",
+        help="also query each size from this streaming replica of the --postgres server",
+    )
+    parser.add_argument(
         "--engines",
         default="fts5,tantivy,whoosh1,bgsearch",
         help="which engines to build (bgsearch and FTS5 always: the ratios are to FTS5)",
@@ -481,7 +589,15 @@ def main() -> None:
     )
     for size in args.sizes.split(","):
         n = None if size == "all" else int(size)
-        results = run_size(args.corpus, n, args.work, args.postgres, args.engines.split(","))
+        results = run_size(
+            args.corpus,
+            n,
+            args.work,
+            postgres=args.postgres,
+            engines=args.engines.split(","),
+            shards=[u for u in args.postgres_shards.split(",") if u],
+            replica=args.postgres_replica,
+        )
         print(table(size, results), flush=True)
 
 

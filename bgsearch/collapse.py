@@ -62,11 +62,8 @@ class Copies:
         # a key only this article holds finds nothing: most articles have no copy, and a
         # term's count is far cheaper to read than its postings
         reader = self._reader
-        keys = [
-            key
-            for key in (stored.get(ix.COPIES) or "").split()
-            if reader.doc_frequency(ix.COPIES, key) > 1
-        ]
+        counts = reader.doc_frequencies(ix.COPIES, (stored.get(ix.COPIES) or "").split())
+        keys = [key for key, count in counts.items() if count > 1]
         if not keys:
             return {}
         candidates: set[int] = set()

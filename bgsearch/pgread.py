@@ -8,11 +8,13 @@ from 0 (numbers of removed documents count as deleted, as in a Whoosh segment be
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from bgsearch.pgstore import FIELD_CODES
+from bgsearch.postings import RECENT_POSTINGS
 from bgsearch.text import edit_distance
 
 if TYPE_CHECKING:
@@ -39,6 +41,9 @@ class PgReader:
         self._lengths: dict[str, list[int]] = {}
         self._averages: dict[str, float] = {}
         self._recent: dict[tuple[str, str], dict[int, float]] = {}
+        self._kept = 0
+        # document frequencies read in this snapshot (it never changes: see PgSearcher)
+        self._frequencies: dict[str, dict[str, int]] = {}
         self._present: list[int] = [
             d for (d,) in conn.execute("SELECT docnum FROM bgsearch_documents ORDER BY docnum")
         ]
@@ -48,25 +53,45 @@ class PgReader:
         self._deleted = frozenset(set(range(self.doc_count_all)) - set(self._present))
 
     def doc_frequency(self, field: str, text: str) -> int:
-        """How many documents hold ``text``: counted by the server unless already read
-        (a prefix's hundreds of terms are only counted)."""
-        known = self._recent.get((field, text))
-        if known is not None:
-            return len(known)
-        row = self._conn.execute(
-            "SELECT count(*) FROM bgsearch_postings WHERE field = %s AND term = %s",
-            (FIELD_CODES[field], text),
-        ).fetchone()
-        return int(row[0]) if row else 0
+        return self.doc_frequencies(field, (text,))[text]
+
+    def doc_frequencies(self, field: str, texts: Iterable[str]) -> dict[str, int]:
+        """How many documents hold each of ``texts``: counted by the server in one statement
+        unless already known in this snapshot (a prefix's hundreds of terms are only
+        counted; an unaccented word asks for each of its dozens of spellings)."""
+        texts = list(dict.fromkeys(texts))
+        known = self._frequencies.setdefault(field, {})
+        wanted = [t for t in texts if t not in known]
+        for text in wanted:
+            read = self._recent.get((field, text))
+            if read is not None:
+                known[text] = len(read)
+        wanted = [t for t in wanted if t not in known]
+        if wanted:
+            rows = self._conn.execute(
+                """SELECT term, count(*) FROM bgsearch_postings
+                   WHERE field = %s AND term = ANY(%s) GROUP BY term""",
+                (FIELD_CODES[field], wanted),
+            )
+            counted = dict(rows.fetchall())
+            for text in wanted:
+                known[text] = int(counted.get(text, 0))
+        return {t: known[t] for t in texts}
 
     def postings(self, field: str, text: str) -> dict[int, float]:
+        """As a folder index's: the last few terms read are kept (a query reads some twice)."""
         key = (field, text)
         if key not in self._recent:
             rows = self._conn.execute(
                 "SELECT docnum, frequency FROM bgsearch_postings WHERE field = %s AND term = %s",
                 (FIELD_CODES[field], text),
             )
-            self._recent[key] = {d: float(f) for d, f in rows}
+            postings = {d: float(f) for d, f in rows}
+            self._recent[key] = postings
+            self._kept += len(postings)
+            while self._kept > RECENT_POSTINGS and len(self._recent) > 1:
+                oldest = next(iter(self._recent))
+                self._kept -= len(self._recent.pop(oldest))
         return self._recent[key]
 
     def frequency(self, field: str, text: str) -> float:

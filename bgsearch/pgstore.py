@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIELD_CODES",
+    "POSTINGS_COLUMNS",
+    "POSTINGS_INDEXES",
     "SCHEMA_VERSION",
     "connect",
     "ensure_schema",
@@ -46,6 +48,17 @@ FIELD_CODES = {
 }
 POSITIONAL = frozenset({"title_folded", "body_folded"})  # phrases read their positions
 
+# The postings table, here and on the shards of a sharded index (see :mod:`bgsearch.pgshard`).
+POSTINGS_COLUMNS = (
+    "field smallint NOT NULL, term text NOT NULL, docnum integer NOT NULL,"
+    " frequency real NOT NULL, positions integer[]"
+)
+POSTINGS_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS bgsearch_postings_term"
+    " ON bgsearch_postings (field, term) INCLUDE (docnum, frequency)",
+    "CREATE INDEX IF NOT EXISTS bgsearch_postings_docnum ON bgsearch_postings (docnum)",
+)
+
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS bgsearch_meta (key text PRIMARY KEY, value text NOT NULL)""",
     """CREATE SEQUENCE IF NOT EXISTS bgsearch_docnum MINVALUE 0 START 0""",
@@ -62,16 +75,8 @@ SCHEMA = [
         title_length integer NOT NULL,
         body_length integer NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS bgsearch_postings (
-        field smallint NOT NULL,
-        term text NOT NULL,
-        docnum integer NOT NULL,
-        frequency real NOT NULL,
-        positions integer[]
-    )""",
-    """CREATE INDEX IF NOT EXISTS bgsearch_postings_term
-        ON bgsearch_postings (field, term) INCLUDE (docnum, frequency)""",
-    """CREATE INDEX IF NOT EXISTS bgsearch_postings_docnum ON bgsearch_postings (docnum)""",
+    f"CREATE TABLE IF NOT EXISTS bgsearch_postings ({POSTINGS_COLUMNS})",
+    *POSTINGS_INDEXES,
     """CREATE TABLE IF NOT EXISTS bgsearch_files (
         file_id text PRIMARY KEY,
         root text NOT NULL,

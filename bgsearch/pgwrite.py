@@ -267,20 +267,32 @@ def _insert(conn: psycopg.Connection[Any], fields: dict[str, str | None]) -> Non
             len(body_terms),
         ),
     ).fetchone()
-    with (
-        conn.cursor() as cur,
-        cur.copy(
-            "COPY bgsearch_postings (field, term, docnum, frequency, positions) FROM STDIN"
-        ) as copy,
-    ):
-        for name, code in FIELD_CODES.items():
-            terms = (fields[name] or "").split()
-            if name in POSITIONAL:
-                places: dict[str, list[int]] = {}
-                for position, term in enumerate(terms):
-                    places.setdefault(term, []).append(position)
-                for term, spots in places.items():
-                    copy.write_row((code, term, docnum, float(len(spots)), spots))
-            else:
-                for term, count in Counter(terms).items():
-                    copy.write_row((code, term, docnum, float(count), None))
+    # one statement of arrays: on a sharded index, postgres_fdw sends the rows of an INSERT
+    # to each shard in batches (``batch_size``), where a COPY would send them one by one
+    codes: list[int] = []
+    terms_of: list[str] = []
+    counts: list[float] = []
+    spots_of: list[str | None] = []
+    for name, code in FIELD_CODES.items():
+        terms = (fields[name] or "").split()
+        if name in POSITIONAL:
+            places: dict[str, list[int]] = {}
+            for position, term in enumerate(terms):
+                places.setdefault(term, []).append(position)
+            for term, spots in places.items():
+                codes.append(code)
+                terms_of.append(term)
+                counts.append(float(len(spots)))
+                spots_of.append("{" + ",".join(map(str, spots)) + "}")
+        else:
+            for term, count in Counter(terms).items():
+                codes.append(code)
+                terms_of.append(term)
+                counts.append(float(count))
+                spots_of.append(None)
+    conn.execute(
+        """INSERT INTO bgsearch_postings (field, term, docnum, frequency, positions)
+           SELECT f, t, %s, n, p::integer[]
+           FROM unnest(%s::smallint[], %s::text[], %s::real[], %s::text[]) AS u(f, t, n, p)""",
+        (docnum, codes, terms_of, counts, spots_of),
+    )

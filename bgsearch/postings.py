@@ -10,7 +10,7 @@ API as the fallback: a term's postings a block at a time, and a field's lengths 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 from typing import Any, Protocol
 
@@ -33,6 +33,8 @@ class Postings(Protocol):
     doc_count_all: int
 
     def doc_frequency(self, field: str, text: str) -> int: ...
+
+    def doc_frequencies(self, field: str, texts: Iterable[str]) -> dict[str, int]: ...
 
     def postings(self, field: str, text: str) -> dict[int, float]: ...
 
@@ -75,6 +77,10 @@ class IndexReader:
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents hold ``text`` in ``field``."""
         return int(self._searcher.doc_frequency(field, text))
+
+    def doc_frequencies(self, field: str, texts: Iterable[str]) -> dict[str, int]:
+        """How many documents hold each of ``texts`` in ``field``."""
+        return {text: self.doc_frequency(field, text) for text in texts}
 
     def postings(self, field: str, text: str) -> dict[int, float]:
         """Document number -> term frequency for every document holding ``text`` in ``field``

@@ -298,13 +298,17 @@ class Retrieval:
         fields = [(p.exact, p.boost) for p in places]
         reader = self._reader
         best: Scores = {}
-        for variant in accent_variants(folded):
+        variants = accent_variants(folded)
+        in_bodies = reader.doc_frequencies(ix.BODY_EXACT, variants)
+        in_titles = reader.doc_frequencies(ix.TITLE_EXACT, variants)
+        usual = ranking.usual_share * reader.doc_frequency(ix.BODY_FOLDED, folded)
+        for variant in variants:
             # the usual spelling scores about as the folded word does: only the others tell
-            if (variant == folded and not ranking.plain_variant) or self._dominant(
-                variant, folded, ranking.usual_share
-            ):
+            if variant == folded and not ranking.plain_variant:
                 continue
-            if not any(reader.doc_frequency(f, variant) for f in (ix.BODY_EXACT, ix.TITLE_EXACT)):
+            if (usual and in_bodies[variant] >= usual) or not (
+                in_bodies[variant] or in_titles[variant]
+            ):
                 continue
             scores = self._bm25f.score(fields, variant)
             keep_best(best, scores, weight)
@@ -398,10 +402,7 @@ class Retrieval:
             left, _, right = folded_pair.partition(PAIR_JOINER)
             reader = self._reader
             together = reader.doc_frequency(ix.BODY_PAIRS, folded_pair)
-            alone = min(
-                reader.doc_frequency(ix.BODY_FOLDED, left),
-                reader.doc_frequency(ix.BODY_FOLDED, right),
-            )
+            alone = min(reader.doc_frequencies(ix.BODY_FOLDED, (left, right)).values())
             share = self._ranking.word_pair_share
             self._words[folded_pair] = together > 0 and together >= share * alone
         return self._words[folded_pair]

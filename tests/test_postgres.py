@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bgsearch.pgshard import shard_postings
 from tests.conftest import SEEDS, bgsearch, write_articles
 from tests.pgserver import Server, caught_up, replica, server
 
@@ -288,46 +289,12 @@ def test_without_the_driver_the_extra_is_named(monkeypatch: pytest.MonkeyPatch) 
     )
 
 
-# The postings (nearly all of an index) hash-sharded over two servers by postgres_fdw; the
-# coordinator keeps the documents and the manifest. The README shows the same statements.
-SHARD_TABLE = """CREATE TABLE bgsearch_postings (field smallint NOT NULL, term text NOT NULL,
-    docnum integer NOT NULL, frequency real NOT NULL, positions integer[]){}"""
-SHARD_INDEXES = [
-    "CREATE INDEX ON bgsearch_postings (field, term) INCLUDE (docnum, frequency)",
-    "CREATE INDEX ON bgsearch_postings (docnum)",
-]
-
-
-def _shard(coordinator: str, shards: list[Server]) -> None:
-    import psycopg
-
-    for shard in shards:
-        with psycopg.connect(shard.url(), autocommit=True) as conn:
-            conn.execute(SHARD_TABLE.format(""))
-            for statement in SHARD_INDEXES:
-                conn.execute(statement)
-    with psycopg.connect(coordinator, autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION postgres_fdw")
-        conn.execute(SHARD_TABLE.format(" PARTITION BY HASH (docnum)"))
-        for n, shard in enumerate(shards):
-            conn.execute(
-                f"CREATE SERVER shard{n} FOREIGN DATA WRAPPER postgres_fdw OPTIONS "
-                f"(host '127.0.0.1', port '{shard.port}', dbname 'postgres')"
-            )
-            conn.execute(
-                f"CREATE USER MAPPING FOR CURRENT_USER SERVER shard{n} OPTIONS (user 'bgsearch')"
-            )
-            conn.execute(
-                f"CREATE FOREIGN TABLE bgsearch_postings_{n} PARTITION OF bgsearch_postings "
-                f"FOR VALUES WITH (MODULUS {len(shards)}, REMAINDER {n}) SERVER shard{n} "
-                "OPTIONS (table_name 'bgsearch_postings')"
-            )
-
-
 def test_postings_sharded_over_two_servers_rank_as_one_index(seeds: Path, pg_url: str) -> None:
     assert bgsearch("index", str(seeds), "--index", "folder").exit_code == 0
     with server() as one, server() as two:
-        _shard(pg_url, [one, two])
+        # the postings (nearly all of an index) hash-sharded over two servers by postgres_fdw;
+        # the coordinator keeps the documents and the manifest
+        shard_postings(pg_url, [one.url(), two.url()])
         run = bgsearch("index", str(seeds), "--index", pg_url)
         assert run.exit_code == 0, run.stderr
         import psycopg
