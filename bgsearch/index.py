@@ -85,6 +85,7 @@ class IndexReport:
     documents: int = 0  # written: one per file, or one per record of a JSON file
     truncated: list[str] = field(default_factory=list)  # indexed up to MAX_CHARS only
     passed_over: dict[str, int] = field(default_factory=dict)  # other files, by extension
+    upgraded: tuple[int, int] | None = None  # an older index's format, and the one it has now
 
 
 class Progress:

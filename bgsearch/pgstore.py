@@ -24,15 +24,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIELD_CODES",
+    "MIGRATIONS",
     "POSTINGS_COLUMNS",
     "POSTINGS_INDEXES",
+    "READABLE",
     "SCHEMA_VERSION",
     "connect",
     "ensure_schema",
     "redacted",
 ]
 
-SCHEMA_VERSION = 1
+# The schema: a new database gets the latest (SCHEMA), an older one is brought up to it by
+# its writer, step by step (MIGRATIONS[n] takes n to n + 1, in the same transaction); readers
+# read the versions in READABLE as they are (a migration that only adds an index keeps the
+# old one readable).
+SCHEMA_VERSION = 2
+READABLE = frozenset({1, 2})
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 1 -> 2: date filters and date order read an index of dates
+    1: ("CREATE INDEX IF NOT EXISTS bgsearch_documents_date ON bgsearch_documents (date)",),
+}
 STATEMENT_TIMEOUT_MS = 120_000  # a statement that runs longer is cancelled
 CONNECT_TIMEOUT_S = 10
 
@@ -77,6 +88,7 @@ SCHEMA = [
     )""",
     f"CREATE TABLE IF NOT EXISTS bgsearch_postings ({POSTINGS_COLUMNS})",
     *POSTINGS_INDEXES,
+    """CREATE INDEX IF NOT EXISTS bgsearch_documents_date ON bgsearch_documents (date)""",
     """CREATE TABLE IF NOT EXISTS bgsearch_files (
         file_id text PRIMARY KEY,
         root text NOT NULL,
@@ -119,13 +131,15 @@ def connect(url: str) -> psycopg.Connection[Any]:
         raise BgsearchError(f"cannot connect to {redacted(url)}: {redacted(reason)}") from error
 
 
-def ensure_schema(conn: psycopg.Connection[Any], create: bool) -> None:
-    """Check the database holds a bgsearch index of this version; with ``create``, make one
-    where there is none. Another version is refused with what to do."""
+def ensure_schema(conn: psycopg.Connection[Any], create: bool) -> int:
+    """Check the database holds a bgsearch index this version reads; with ``create`` (a
+    writer), make one where there is none and bring an older one up to date in place
+    (:data:`MIGRATIONS`, one transaction). Returns the schema version found before. A newer
+    index, or one a reader cannot read, is refused with what to do."""
     import psycopg
 
     try:
-        found = conn.execute("SELECT value FROM bgsearch_meta WHERE key = 'schema'").fetchone()
+        found = _version(conn)
     except psycopg.errors.UndefinedTable:
         found = None
     if found is None:
@@ -133,19 +147,47 @@ def ensure_schema(conn: psycopg.Connection[Any], create: bool) -> None:
             raise BgsearchError(
                 "no bgsearch index in this database (run 'bgsearch index DIR --index URL' first)"
             )
-        with conn.transaction():
-            # one creator at a time: two first runs at once would race on CREATE
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('bgsearch schema'))")
+    elif found > SCHEMA_VERSION:
+        raise BgsearchError(
+            f"the index in this database has schema {found}, newer than this bgsearch reads"
+            f" ({SCHEMA_VERSION}): upgrade bgsearch"
+        )
+    elif found == SCHEMA_VERSION or (not create and found in READABLE):
+        return found
+    elif not create:
+        raise BgsearchError(
+            f"the index in this database has schema {found}; run 'bgsearch index DIR"
+            f" --index URL' once to upgrade it to {SCHEMA_VERSION} in place"
+        )
+    with conn.transaction():
+        # one creator or upgrader at a time: two first runs at once would race on CREATE
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('bgsearch schema'))")
+        try:
+            with conn.transaction():
+                now = _version(conn)
+        except psycopg.errors.UndefinedTable:
+            now = None
+        if now is None:
             for statement in SCHEMA:
                 conn.execute(statement)  # constant text
+            conn.execute("INSERT INTO bgsearch_meta VALUES ('schema', %s)", (str(SCHEMA_VERSION),))
+        else:
+            for version in range(now, SCHEMA_VERSION):
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)  # constant text
             conn.execute(
-                "INSERT INTO bgsearch_meta VALUES ('schema', %s) ON CONFLICT (key) DO NOTHING",
-                (str(SCHEMA_VERSION),),
+                "UPDATE bgsearch_meta SET value = %s WHERE key = 'schema'", (str(SCHEMA_VERSION),)
             )
-        return
-    if found[0] != str(SCHEMA_VERSION):
+    return found if found is not None else SCHEMA_VERSION
+
+
+def _version(conn: psycopg.Connection[Any]) -> int | None:
+    row = conn.execute("SELECT value FROM bgsearch_meta WHERE key = 'schema'").fetchone()
+    if row is None:
+        return None
+    try:
+        return int(row[0])
+    except ValueError:
         raise BgsearchError(
-            f"the index in this database has schema {found[0]}; this version of bgsearch "
-            f"reads {SCHEMA_VERSION} (re-index into a new database, or drop the bgsearch_ "
-            "tables and run 'bgsearch index' again)"
-        )
+            f"this database's bgsearch_meta says schema {row[0]!r}: not a bgsearch index"
+        ) from None

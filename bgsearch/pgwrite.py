@@ -13,13 +13,21 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bgsearch.errors import InterruptedRunError, NothingToIndexError
 from bgsearch.index import IndexReport, Progress, document_fields, read_bytes, unreadable
 from bgsearch.manifest import Entry, Manifest, file_hash
-from bgsearch.pgstore import FIELD_CODES, POSITIONAL, connect, ensure_schema, redacted
+from bgsearch.pgstore import (
+    FIELD_CODES,
+    POSITIONAL,
+    SCHEMA_VERSION,
+    connect,
+    ensure_schema,
+    redacted,
+)
 from bgsearch.store import BODY_FOLDED, TITLE_FOLDED
 
 if TYPE_CHECKING:
@@ -53,16 +61,20 @@ def build_pg_index(
     until the new one is committed, and an interrupted rebuild leaves the old one as it was.
     """
     with connect(url) as conn:
-        ensure_schema(conn, create=True)
+        before = ensure_schema(conn, create=True)
         if not rebuild:
-            return _run(conn, paths, url, encoding, progress, follow_links, rebuild=False)
-        with conn.transaction():
-            try:
-                return _run(conn, paths, url, encoding, progress, follow_links, rebuild=True)
-            except InterruptedRunError:
-                raise InterruptedRunError(
-                    f"interrupted: the rebuild is undone; {redacted(url)} is unchanged"
-                ) from None
+            report = _run(conn, paths, url, encoding, progress, follow_links, rebuild=False)
+        else:
+            with conn.transaction():
+                try:
+                    report = _run(conn, paths, url, encoding, progress, follow_links, rebuild=True)
+                except InterruptedRunError:
+                    raise InterruptedRunError(
+                        f"interrupted: the rebuild is undone; {redacted(url)} is unchanged"
+                    ) from None
+    if before != SCHEMA_VERSION:
+        report = replace(report, upgraded=(before, SCHEMA_VERSION))
+    return report
 
 
 def _run(  # noqa: PLR0917 - the run's settings, passed on as they came

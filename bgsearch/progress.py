@@ -111,6 +111,9 @@ def print_report(report: IndexReport, stream: IO[str] | None = None) -> None:
         kinds = counted(report.passed_over, 3)
         err.write(f"bgsearch: note: passed over {others:,} {files} of other types ({kinds})\n")
     where = printable(str(report.index_dir))
+    if report.upgraded:
+        old, new = report.upgraded
+        err.write(f"bgsearch: note: upgraded the index in {where} from schema {old} to {new}\n")
     counts = []
     if report.documents != report.indexed:  # JSON files hold many
         counts.append(f"{report.documents:,} documents")

@@ -171,6 +171,44 @@ def test_a_database_without_an_index_says_so(pg_url: str) -> None:
     )
 
 
+def test_an_older_schema_is_read_then_upgraded_in_place_by_the_next_index_run(
+    seeds: Path, pg_url: str
+) -> None:
+    import psycopg
+
+    assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
+    expected = _hits("tuần tra chung", "--index", pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # the index as schema 1 left it
+        conn.execute("DROP INDEX bgsearch_documents_date")
+        conn.execute("UPDATE bgsearch_meta SET value = '1' WHERE key = 'schema'")
+    assert _hits("tuần tra chung", "--index", pg_url) == expected  # read as it is
+    run = bgsearch("index", str(seeds), "--index", pg_url)
+    assert run.exit_code == 0, run.stderr
+    assert "bgsearch: note: upgraded the index in postgresql://" in run.stderr
+    assert "from schema 1 to 2" in run.stderr
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT to_regclass('bgsearch_documents_date')").fetchone() != (None,)
+        assert conn.execute("SELECT value FROM bgsearch_meta").fetchall() == [("2",)]
+    assert _hits("tuần tra chung", "--index", pg_url) == expected
+    again = bgsearch("index", str(seeds), "--index", pg_url)
+    assert "upgraded" not in again.stderr
+
+
+def test_an_index_newer_than_this_bgsearch_is_refused(seeds: Path, pg_url: str) -> None:
+    import psycopg
+
+    assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE bgsearch_meta SET value = '9' WHERE key = 'schema'")
+    for command in (("query", "tuần tra"), ("index", str(seeds))):
+        run = bgsearch(*command, "--index", pg_url)
+        assert run.exit_code == 2
+        assert run.stderr == (
+            "bgsearch: error: the index in this database has schema 9, newer than this"
+            " bgsearch reads (2): upgrade bgsearch\n"
+        )
+
+
 def test_filters_date_order_facets_and_stats_match_the_folder(seeds: Path, pg_url: str) -> None:
     assert bgsearch("index", str(seeds), "--index", "folder").exit_code == 0
     assert bgsearch("index", str(seeds), "--index", pg_url).exit_code == 0
