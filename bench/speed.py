@@ -10,6 +10,7 @@ with positions, only the id stored, Whoosh's default writer: the floor of this s
 measures:
 
 - build: wall time, CPU time (user + system, all processes: over 1x means several cores),
+  peak disk during the build (the index folder, sampled every 0.2 s), a no-change re-index,
   peak memory (resident, of the largest process) and size on disk;
 - query: in-process latency over ``bench/queries.txt`` (60 queries, half with accents, some
   quoted phrases): a warm-up pass, then the median of 3 runs per query, p50 and p95 over
@@ -36,6 +37,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -93,20 +95,38 @@ def folder_size(path: Path) -> int:
 # --- measuring a process ------------------------------------------------------------------
 
 
-def measured(cmd: list[str]) -> dict[str, float]:
-    """Run ``cmd``; its wall time, CPU time and peak RSS (its own or a waited child's)."""
+def measured(cmd: list[str], watch: Path | None = None) -> dict[str, float]:
+    """Run ``cmd``; its wall time, CPU time and peak RSS (its own or a waited child's), and
+    the largest ``watch`` (the index being built) grew to while it ran, sampled every 0.2 s."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def watching() -> None:
+        while not done.wait(0.2):
+            try:
+                peak[0] = max(peak[0], folder_size(watch)) if watch and watch.exists() else 0
+            except OSError:  # a file merged away while it was being counted
+                continue
+
+    watcher = threading.Thread(target=watching, daemon=True)
+    watcher.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
+    done.set()
+    watcher.join()
     err = proc.stderr.read().decode() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
-    return {
+    figures = {
         "seconds": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
         "rss_mb": usage.ru_maxrss / 1024,
     }
+    if watch is not None and watch.is_dir():
+        figures["peak_disk_mb"] = max(peak[0], folder_size(watch)) / 1e6
+    return figures
 
 
 def whole_process(cmds: list[list[str]], repeat: int = 3) -> float:
@@ -444,8 +464,10 @@ def run_size(
         else:
             cmd = [*me, "_build", engine, str(folder), str(out)]
         print(f"  building {engine}", file=sys.stderr, flush=True)
-        build = measured(cmd)
+        build = measured(cmd, watch=out)
         build["size_mb"] = folder_size(out) / 1e6
+        if engine == "bgsearch":  # nothing changed: the manifest says so without reading
+            build["reindex_s"] = measured(cmd)["seconds"]
         lat = subprocess.run([*me, "_latency", engine, str(out)], capture_output=True, check=True)
         results[engine] = build | json.loads(lat.stdout)
     if postgres:
@@ -494,6 +516,7 @@ def table(label: str, r: dict[str, dict[str, float]]) -> str:
         ("build CPU, s", "cpu", ".1f"),
         ("peak memory, MB", "rss_mb", ".0f"),
         ("index size, MB", "size_mb", ".1f"),
+        ("peak disk during build, MB", "peak_disk_mb", ".0f"),
         ("query p50, ms", "p50_ms", ".2f"),
         ("query p95, ms", "p95_ms", ".2f"),
     ]
@@ -531,7 +554,8 @@ def table(label: str, r: dict[str, dict[str, float]]) -> str:
         "Whole process, median of 10 queries x 3: `bgsearch query --json`"
         f" {bg['process_ms']:.0f} ms"
         + (f"; `rg -l -i -F` {rg:.0f} ms (bgsearch/rg {bg['process_ms'] / rg:.2f}x)" if rg else "")
-        + f". `bgsearch --help` {bg['help_ms']:.0f} ms. Index size / text:"
+        + f". `bgsearch --help` {bg['help_ms']:.0f} ms. A no-change re-index"
+        f" {bg['reindex_s']:.2f} s. Index size / text:"
         f" bgsearch {bg['size_mb'] / text['size_mb']:.2f}x, FTS5"
         f" {fts['size_mb'] / text['size_mb']:.2f}x"
         + "".join(
