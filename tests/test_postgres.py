@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bgsearch.pgshard import shard_postings
 from tests.conftest import SEEDS, bgsearch, write_articles
 from tests.pgserver import Server, caught_up, replica, server
 
@@ -332,7 +331,26 @@ def test_postings_sharded_over_two_servers_rank_as_one_index(seeds: Path, pg_url
     with server() as one, server() as two:
         # the postings (nearly all of an index) hash-sharded over two servers by postgres_fdw;
         # the coordinator keeps the documents and the manifest
-        shard_postings(pg_url, [one.url(), two.url()])
+        # a shard's URL mistyped: one line, exit 2, and nothing created anywhere
+        typo = [
+            sys.executable,
+            "-m",
+            "bgsearch.pgshard",
+            pg_url,
+            one.url(),
+            "postgresql://me:secret@127.0.0.1:1/x",
+        ]
+        done = subprocess.run(typo, capture_output=True, text=True, check=False)
+        assert (done.returncode, done.stderr.count("\n")) == (2, 1), done.stderr
+        assert "cannot connect to postgresql://me:***@127.0.0.1:1/x" in done.stderr
+        command = [sys.executable, "-m", "bgsearch.pgshard", pg_url, one.url(), two.url()]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "hash-sharded over 2 servers" in done.stdout
+        # the command again: one line, exit 2, nothing changed
+        again = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert (again.returncode, again.stderr.count("\n")) == (2, 1), again.stderr
+        assert "already holds" in again.stderr
         run = bgsearch("index", str(seeds), "--index", pg_url)
         assert run.exit_code == 0, run.stderr
         import psycopg
