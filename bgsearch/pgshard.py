@@ -36,14 +36,20 @@ def shard_postings(coordinator: str, shards: list[str]) -> None:
                 f"{redacted(coordinator)} already holds an index: shard an empty database"
             )
     # every shard reachable and empty before anything is created, so a typo changes nothing
+    ready = set()  # an empty postings table left by an earlier attempt is used as it is
     for url in shards:
         with connect(url) as conn:
             found = conn.execute("SELECT to_regclass('bgsearch_postings')").fetchone()
             if found and found[0] is not None:
-                raise BgsearchError(
-                    f"{redacted(url)} already holds postings: use an empty database"
-                )
+                rows = conn.execute("SELECT EXISTS (SELECT FROM bgsearch_postings)").fetchone()
+                if rows and rows[0]:
+                    raise BgsearchError(
+                        f"{redacted(url)} already holds postings: use an empty database"
+                    )
+                ready.add(url)
     for url in shards:
+        if url in ready:
+            continue
         with connect(url) as conn, conn.transaction():
             conn.execute(sql.SQL(f"CREATE TABLE bgsearch_postings ({POSTINGS_COLUMNS})"))
             for statement in POSTINGS_INDEXES:
@@ -94,6 +100,8 @@ def shard_postings(coordinator: str, shards: list[str]) -> None:
                     server,
                 )
             )
+        # each shard reached from the coordinator's server, as it will be (or nothing is made)
+        conn.execute("SELECT count(*) FROM bgsearch_postings")
 
 
 USAGE = "usage: python -m bgsearch.pgshard COORDINATOR_URL SHARD_URL SHARD_URL [SHARD_URL ...]"
@@ -112,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) < 3 or any(a.startswith("-") for a in args):
         print(USAGE, file=sys.stderr)
         print(
-            "bgsearch: error: give the coordinator's URL and two or more shards'", file=sys.stderr
+            "bgsearch: error: give the coordinator's URL, then two or more shards' URLs",
+            file=sys.stderr,
         )
         return 2
     try:
