@@ -379,7 +379,6 @@ def _quoted(term: str) -> str:
     return '"' + term.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-
 def _insert(conn: psycopg.Connection[Any], row: _Row) -> None:
     """One document: its stored fields, lengths and postings."""
     # one statement of arrays: on a sharded index, postgres_fdw sends the rows of an INSERT
