@@ -10,7 +10,7 @@ with positions, only the id stored, Whoosh's default writer: the floor of this s
 measures:
 
 - build: wall time, CPU time (user + system, all processes: over 1x means several cores),
-  peak disk during the build (the index folder, sampled every 0.2 s), a no-change re-index,
+  peak disk during the build (the index, sampled every 0.2 s), a no-change re-index,
   peak memory (resident, of the largest process) and size on disk;
 - query: in-process latency over ``bench/queries.txt`` (60 queries, half with accents, some
   quoted phrases): a warm-up pass, then the median of 3 runs per query, p50 and p95 over
@@ -103,19 +103,21 @@ def measured(cmd: list[str], watch: Path | None = None) -> dict[str, float]:
     peak = [0]
     done = threading.Event()
 
-    def watching() -> None:
+    def watching(path: Path) -> None:
         while not done.wait(0.2):
             try:
-                peak[0] = max(peak[0], folder_size(watch)) if watch and watch.exists() else 0
+                peak[0] = max(peak[0], folder_size(path) if path.exists() else 0)
             except OSError:  # a file merged away while it was being counted
                 continue
 
-    watcher = threading.Thread(target=watching, daemon=True)
-    watcher.start()
+    watcher = threading.Thread(target=watching, args=(watch,), daemon=True) if watch else None
+    if watcher:
+        watcher.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     done.set()
-    watcher.join()
+    if watcher:
+        watcher.join()
     err = proc.stderr.read().decode() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
@@ -124,7 +126,7 @@ def measured(cmd: list[str], watch: Path | None = None) -> dict[str, float]:
         "cpu": usage.ru_utime + usage.ru_stime,
         "rss_mb": usage.ru_maxrss / 1024,
     }
-    if watch is not None and watch.is_dir():
+    if watch is not None and watch.exists():  # a folder, or FTS5's one file
         figures["peak_disk_mb"] = max(peak[0], folder_size(watch)) / 1e6
     return figures
 

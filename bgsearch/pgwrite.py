@@ -11,11 +11,9 @@ never half-written, never twice), and a run that is killed keeps every file it f
 from __future__ import annotations
 
 import time
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from itertools import islice
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,9 +36,6 @@ if TYPE_CHECKING:
     from bgsearch.documents import Document, Skip, Source
 
 __all__ = ["build_pg_index"]
-
-# Files read and analysed ahead of the one being written (in a thread: see _read_ahead).
-READ_AHEAD = 4
 
 # What a rebuild empties first (statements written out: nothing is formatted into SQL).
 _EMPTY = {
@@ -92,7 +87,7 @@ def _run(  # noqa: PLR0917 - the run's settings, passed on as they came
     *,
     rebuild: bool,
 ) -> IndexReport:
-    from bgsearch.documents import Document, Skip, discover
+    from bgsearch.documents import Document, discover
 
     started = time.monotonic()
     progress = progress or Progress()
@@ -121,9 +116,9 @@ def _run(  # noqa: PLR0917 - the run's settings, passed on as they came
     indexed = documents = removed = 0
     truncated: list[str] = []
     progress.start(len(pending))
-    for done, read in enumerate(_read_ahead(pending, known, encoding)):
+    for done, source in enumerate(pending):
         try:
-            outcome = read if isinstance(read, Skip) else _index_one(conn, read)
+            outcome = _index_one(conn, source, known, encoding)
         except KeyboardInterrupt:  # the file at hand rolls back; those before it stay
             raise InterruptedRunError(
                 f"interrupted: {done:,} of {len(pending):,} files done and kept in "
@@ -185,52 +180,13 @@ def _unchanged(source: Source, known: Manifest) -> bool:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One document as the statements take it: stored fields and lengths, posting arrays."""
-
-    stored: tuple[str | int | None, ...]
-    postings: tuple[str, str, str, str]  # array literals: fields, terms, frequencies, positions
-
-
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """A file read and analysed, ready to be written."""
-
-    source: Source
-    size: int
-    mtime_ns: int
-    digest: str
-    same: bool  # the content is the manifest's: only its size and time are written
-    parts: list[Document | Skip]
-    rows: list[_Row]
-
-
-def _read_ahead(
-    pending: Sequence[Source], known: Manifest, encoding: str | None
-) -> Iterator[_Read | Skip]:
-    """Each file read and analysed in a thread, a few files ahead of the one being written:
-    the analysis runs while the server writes (psycopg releases the GIL as it waits)."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bgsearch-read") as reader:
-        ahead: deque[Future[_Read | Skip]] = deque()
-        sources = iter(pending)
-        try:
-            for source in islice(sources, READ_AHEAD):
-                ahead.append(reader.submit(_read, source, known, encoding))
-            while ahead:
-                read = ahead.popleft().result()
-                for source in islice(sources, 1):
-                    ahead.append(reader.submit(_read, source, known, encoding))
-                yield read
-        finally:  # interrupted or done: nothing more is read
-            for future in ahead:
-                future.cancel()
-
-
-def _read(source: Source, known: Manifest, encoding: str | None) -> _Read | Skip:
-    """Read, hash, decode and analyse one file (no database): what to write, or why not."""
+def _index_one(
+    conn: psycopg.Connection[Any], source: Source, known: Manifest, encoding: str | None
+) -> tuple[int, list[Document | Skip]] | Skip:
+    """Write one file: (documents written, the file's parts), or why it was skipped."""
     from bgsearch.documents import RECORD_FILES, Document, Skip, decode_file, text_path
 
+    file_id = source.doc_id
     try:
         stat = source.path.stat()
         records = source.path.suffix.lower() in RECORD_FILES
@@ -240,64 +196,43 @@ def _read(source: Source, known: Manifest, encoding: str | None) -> _Read | Skip
     except OSError as error:
         return Skip(text_path(source.path), error.strerror or type(error).__name__)
     digest = file_hash(raw)
-    common = (source, stat.st_size, stat.st_mtime_ns, digest)
-    if known.same_content(source.doc_id, source.root, digest):
-        return _Read(*common, same=True, parts=[], rows=[])
-    parts = decode_file(source, raw, encoding)
-    rows = [_row(document_fields(p)) for p in parts if isinstance(p, Document)]
-    return _Read(*common, same=False, parts=parts, rows=rows)
-
-
-def _index_one(
-    conn: psycopg.Connection[Any], read: _Read
-) -> tuple[int, list[Document | Skip]] | Skip:
-    """Write one file: (documents written, the file's parts), or why it was skipped."""
-    from bgsearch.documents import Document, Skip
-
-    file_id = read.source.doc_id
-    if read.same:
+    if known.same_content(file_id, source.root, digest):
         conn.execute(
             "UPDATE bgsearch_files SET size = %s, mtime_ns = %s WHERE file_id = %s",
-            (read.size, read.mtime_ns, file_id),
+            (stat.st_size, stat.st_mtime_ns, file_id),
         )
         return 0, []
-    new_ids = [p.doc_id for p in read.parts if isinstance(p, Document)]
-    if not new_ids:
+    parts = decode_file(source, raw, encoding)
+    found = [p for p in parts if isinstance(p, Document)]
+    if not found:
         _remove_file(conn, file_id)
-        first = read.parts[0]
+        first = parts[0]
         assert isinstance(first, Skip)
         return first
-    # two round trips a file: the lock and the documents it replaces, then the rest at once
-    with conn.pipeline(), conn.transaction():
+    new_ids = [d.doc_id for d in found]
+    with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (file_id,))
-        gone = [
-            docnum
-            for (docnum,) in conn.execute(
-                """DELETE FROM bgsearch_documents WHERE id = ANY(%s::text[] || coalesce(
-                     (SELECT CASE WHEN cardinality(docs) > 0 THEN docs ELSE ARRAY[file_id] END
-                      FROM bgsearch_files WHERE file_id = %s), '{}'))
-                   RETURNING docnum""",
-                (new_ids, file_id),
-            ).fetchall()
-        ]
-        if gone:
-            conn.execute("DELETE FROM bgsearch_postings WHERE docnum = ANY(%s)", (gone,))
-        for row in read.rows:
-            _insert(conn, row)
+        old = conn.execute(
+            "SELECT docs FROM bgsearch_files WHERE file_id = %s", (file_id,)
+        ).fetchone()
+        stale = set(old[0] or [file_id]) if old else set()
+        _delete_documents(conn, stale | set(new_ids))
+        for document in found:
+            _insert(conn, document_fields(document))
         conn.execute(
             """INSERT INTO bgsearch_files VALUES (%s, %s, %s, %s, %s, %s)
                ON CONFLICT (file_id) DO UPDATE SET root = EXCLUDED.root, size = EXCLUDED.size,
                mtime_ns = EXCLUDED.mtime_ns, sha256 = EXCLUDED.sha256, docs = EXCLUDED.docs""",
             (
                 file_id,
-                read.source.root,
-                read.size,
-                read.mtime_ns,
-                read.digest,
+                source.root,
+                stat.st_size,
+                stat.st_mtime_ns,
+                digest,
                 new_ids if new_ids != [file_id] else [],
             ),
         )
-    return len(new_ids), read.parts
+    return len(found), parts
 
 
 def _remove_file(conn: psycopg.Connection[Any], file_id: str) -> int:
@@ -324,22 +259,28 @@ def _delete_documents(conn: psycopg.Connection[Any], ids: Iterable[str]) -> int:
     return len(gone)
 
 
-def _row(fields: dict[str, str | None]) -> _Row:
-    """A document's fields as statement parameters: positions for the folded fields."""
+def _insert(conn: psycopg.Connection[Any], fields: dict[str, str | None]) -> None:
+    """One document: its stored fields, lengths and postings (positions for folded fields)."""
     title_terms = (fields[TITLE_FOLDED] or "").split()
     body_terms = (fields[BODY_FOLDED] or "").split()
-    stored = (
-        fields["id"],
-        fields["path"],
-        fields["title"],
-        fields["body"],
-        fields["date"],
-        fields["source"],
-        fields["url"],
-        fields["copies"],
-        len(title_terms),
-        len(body_terms),
-    )
+    (docnum,) = conn.execute(  # type: ignore[misc]
+        """INSERT INTO bgsearch_documents VALUES (nextval('bgsearch_docnum'),
+           %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING docnum""",
+        (
+            fields["id"],
+            fields["path"],
+            fields["title"],
+            fields["body"],
+            fields["date"],
+            fields["source"],
+            fields["url"],
+            fields["copies"],
+            len(title_terms),
+            len(body_terms),
+        ),
+    ).fetchone()
+    # one statement of arrays: on a sharded index, postgres_fdw sends the rows of an INSERT
+    # to each shard in batches (``batch_size``), where a COPY would send them one by one
     codes: list[int] = []
     terms_of: list[str] = []
     counts: list[float] = []
@@ -361,11 +302,14 @@ def _row(fields: dict[str, str | None]) -> _Row:
                 terms_of.append(term)
                 counts.append(float(count))
                 spots_of.append("NULL")
-    # the arrays as literals, made here (in the reading thread): psycopg adapts a list
-    # element by element in Python, 7 ms a document; a string costs nothing
-    return _Row(
-        stored,
+    conn.execute(
+        """INSERT INTO bgsearch_postings (field, term, docnum, frequency, positions)
+           SELECT f, t, %s, n, p::integer[]
+           FROM unnest(%s::smallint[], %s::text[], %s::real[], %s::text[]) AS u(f, t, n, p)""",
         (
+            docnum,
+            # the arrays as literals: psycopg adapts a list element by element in Python
+            # (about 7 ms a document here); a string is passed as it is
             "{" + ",".join(map(str, codes)) + "}",
             "{" + ",".join(map(_quoted, terms_of)) + "}",
             "{" + ",".join(map(str, counts)) + "}",
@@ -377,18 +321,3 @@ def _row(fields: dict[str, str | None]) -> _Row:
 def _quoted(term: str) -> str:
     """``term`` as an element of an array literal (any character is safe quoted so)."""
     return '"' + term.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _insert(conn: psycopg.Connection[Any], row: _Row) -> None:
-    """One document: its stored fields, lengths and postings."""
-    # one statement of arrays: on a sharded index, postgres_fdw sends the rows of an INSERT
-    # to each shard in batches (``batch_size``), where a COPY would send them one by one
-    conn.execute(
-        """WITH document AS (
-             INSERT INTO bgsearch_documents VALUES (nextval('bgsearch_docnum'),
-               %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING docnum)
-           INSERT INTO bgsearch_postings (field, term, docnum, frequency, positions)
-           SELECT f, t, document.docnum, n, p::integer[] FROM document,
-             unnest(%s::smallint[], %s::text[], %s::real[], %s::text[]) AS u(f, t, n, p)""",
-        (*row.stored, *row.postings),
-    )

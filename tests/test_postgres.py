@@ -343,6 +343,12 @@ def test_postings_sharded_over_two_servers_rank_as_one_index(seeds: Path, pg_url
         done = subprocess.run(typo, capture_output=True, text=True, check=False)
         assert (done.returncode, done.stderr.count("\n")) == (2, 1), done.stderr
         assert "cannot connect to postgresql://me:***@127.0.0.1:1/x" in done.stderr
+        import psycopg
+
+        for url in (pg_url, one.url()):
+            with psycopg.connect(url) as conn:
+                found = conn.execute("SELECT to_regclass('bgsearch_postings')").fetchone()
+                assert found == (None,), url
         command = [sys.executable, "-m", "bgsearch.pgshard", pg_url, one.url(), two.url()]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
@@ -353,8 +359,6 @@ def test_postings_sharded_over_two_servers_rank_as_one_index(seeds: Path, pg_url
         assert "already holds" in again.stderr
         run = bgsearch("index", str(seeds), "--index", pg_url)
         assert run.exit_code == 0, run.stderr
-        import psycopg
-
         held = []
         for shard in (one, two):
             with psycopg.connect(shard.url()) as conn:
