@@ -55,8 +55,8 @@ class RichProgress(Progress):
             self._bar.update(self._task, rate=f"{speed:,.0f} files/s")
 
     def finishing(self) -> None:
-        """Every file read: Whoosh now writes and merges segments, for minutes on a big
-        folder. A bar at 100% would look stuck: a spinner and the time it has taken instead."""
+        """Every file read: the writers now sort and write their segments, a minute or more
+        on a big folder. A bar at 100% would look stuck: a spinner and the time it takes."""
         from rich.progress import Progress as Bar
         from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -64,7 +64,7 @@ class RichProgress(Progress):
         self._bar.stop()
         self._bar = Bar(
             SpinnerColumn(),
-            TextColumn("writing the index (Whoosh writes and merges its segments)"),
+            TextColumn("writing the index segments"),
             TimeElapsedColumn(),
             console=console,
             transient=True,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import multiprocessing
+import os
 import queue
 import re
 from array import array
@@ -297,9 +298,19 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
 def _work(ix: Any, kwargs: dict[str, Any], jobs: Any, results: Any) -> None:
     """A worker process: index the batches of documents it takes into a segment of its own,
     then hand the segment back (None when it got no document)."""
+    parent = os.getppid()
     writer = DirectWriter(ix, _lk=False, **kwargs)
     try:
-        for batch in iter(jobs.get, None):
+        while True:
+            try:
+                batch = jobs.get(timeout=1.0)
+            except queue.Empty:
+                if os.getppid() != parent:  # the parent was killed: nothing to hand back
+                    writer.cancel()
+                    return
+                continue
+            if batch is None:
+                break
             for fields in batch:
                 writer.add_document(**fields)
         if writer._added:
@@ -394,6 +405,9 @@ class ParallelWriter(DirectWriter):
     def cancel(self) -> None:
         self._stop()
         super().cancel()
+        self._results.close()
+        self._jobs.close()
+        self._jobs.cancel_join_thread()  # batches no worker will take: not waited for
 
     def _stop(self) -> None:
         for task in self.tasks:

@@ -179,10 +179,8 @@ class Run:
 
     def cancel(self) -> None:
         if self._writer is not None:
-            self._writer.cancel()
-            for task in getattr(self._writer, "tasks", ()):  # the workers ignore Ctrl-C
-                if hasattr(task, "terminate"):
-                    task.terminate()
+            if not self._writer.is_closed:  # a commit that failed has closed it already
+                self._writer.cancel()  # and stopped its workers (they ignore Ctrl-C)
             self._writer = None
 
     def commit(self, after: Manifest, *, final: bool, rebuild: bool = False) -> None:

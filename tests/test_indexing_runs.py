@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,42 @@ def test_ctrl_c_says_so_in_one_line_and_exits_130(tmp_path: Path) -> None:
     )
     stats = bgsearch("stats", "--index", str(index), "--json").stdout
     assert json.loads(stats)["documents"] == 2
+
+
+def _children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_worker_processes_end_when_the_indexing_process_is_killed(tmp_path: Path) -> None:
+    docs = generate(tmp_path / "docs", 3000)
+    command = [str(BIN / "bgsearch"), "index", str(docs), "--index", str(tmp_path / "ix")]
+    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) >= 2, "no worker processes started"
+    proc.kill()  # the parent alone, as the OOM killer would
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left  # Whoosh's workers waited on their queue forever

@@ -33,7 +33,7 @@ def articles(folder: Path, count: int, seed: int = 0) -> Path:
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
-        body = " ".join(rng.choices(words, k=rng.randint(5, 600)))
+        body = " ".join(rng.choices(words, k=rng.randint(5, 300)))
         title = " ".join(rng.choices(words, k=rng.randint(1, 12)))
         (folder / f"a{n:04d}.txt").write_text(f"{title}\n{body}\n", "utf-8")
     return folder
@@ -91,8 +91,8 @@ def test_one_process_writes_the_segments_whoosh_writes_byte_for_byte(
     spills: list[None] = []
     spill = DirectWriter._spill
     monkeypatch.setattr(DirectWriter, "_spill", lambda self: spills.append(spill(self)))
-    docs = articles(tmp_path / "docs", 150)
-    more = articles(tmp_path / "more", 30, seed=1)
+    docs = articles(tmp_path / "docs", 100)
+    more = articles(tmp_path / "more", 20, seed=1)
     built: dict[str, list[dict[str, bytes]]] = {}
     for how in ("direct", "whoosh"):
         with pytest.MonkeyPatch.context() as patch:
@@ -102,11 +102,11 @@ def test_one_process_writes_the_segments_whoosh_writes_byte_for_byte(
             build_index([docs, SEEDS], index, parallel_from=10_000)
             # a second run: changed and new files, replaced documents deleted, and the
             # small first segment merged into the new one (Whoosh's pool beside ours)
-            for n in range(0, 150, 7):
+            for n in range(0, 100, 7):
                 (docs / f"a{n:04d}.txt").write_text(f"Tin sửa {n}\ntuần tra chung mã{n}\n", "utf-8")
             build_index([docs, SEEDS, more], index, parallel_from=10_000)
             built[how] = segment_files(index)
-        articles(tmp_path / "docs", 150)  # the same files again for the other writer
+        articles(tmp_path / "docs", 100)  # the same files again for the other writer
     assert bool(spills) == (limit_mb == 1)
     assert [sorted(s) for s in built["direct"]] == [sorted(s) for s in built["whoosh"]]
     assert built["direct"] == built["whoosh"]  # on 30f5cae: no direct writer, nothing to compare
@@ -115,7 +115,7 @@ def test_one_process_writes_the_segments_whoosh_writes_byte_for_byte(
 def test_worker_processes_build_the_index_whoosh_workers_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    docs = articles(tmp_path / "docs", 200)
+    docs = articles(tmp_path / "docs", 120)
     build_index([docs, SEEDS], tmp_path / "direct", parallel_from=1)
     with pytest.MonkeyPatch.context() as patch:
         whoosh_writers(patch)
