@@ -26,6 +26,8 @@ import multiprocessing
 import os
 import queue
 import re
+import threading
+import time
 from array import array
 from collections.abc import Iterator
 from itertools import groupby
@@ -295,22 +297,24 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
             finish_term()
 
 
+def _orphaned(parent: int) -> None:
+    """A worker's watch: when the indexing process is gone (killed: it did not commit), end
+    at once, wherever the worker is (it may wait for a batch the parent was killed sending,
+    forever: the queue's pipe stays open in the workers). What it wrote is no part of the
+    index (the table of contents never named it); the next commit removes it."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
 def _work(ix: Any, kwargs: dict[str, Any], jobs: Any, results: Any) -> None:
     """A worker process: index the batches of documents it takes into a segment of its own,
     then hand the segment back (None when it got no document)."""
-    parent = os.getppid()
+    threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
     writer = DirectWriter(ix, _lk=False, **kwargs)
     try:
-        while True:
-            try:
-                batch = jobs.get(timeout=1.0)
-            except queue.Empty:
-                if os.getppid() != parent:  # the parent was killed: nothing to hand back
-                    writer.cancel()
-                    return
-                continue
-            if batch is None:
-                break
+        for batch in iter(jobs.get, None):
             for fields in batch:
                 writer.add_document(**fields)
         if writer._added:

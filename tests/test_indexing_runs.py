@@ -171,8 +171,9 @@ def _alive(pid: int) -> bool:
 
 
 def test_worker_processes_end_when_the_indexing_process_is_killed(tmp_path: Path) -> None:
-    docs = generate(tmp_path / "docs", 3000)
-    command = [str(BIN / "bgsearch"), "index", str(docs), "--index", str(tmp_path / "ix")]
+    docs = generate(tmp_path / "docs", 1000)  # the fewest files that get workers
+    index = tmp_path / "ix"
+    command = [str(BIN / "bgsearch"), "index", str(docs), "--index", str(index)]
     proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline:
@@ -187,3 +188,10 @@ def test_worker_processes_end_when_the_indexing_process_is_killed(tmp_path: Path
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left  # Whoosh's workers waited on their queue forever
+    # what they had written is no part of the index, and the next run removes it
+    again = bgsearch("index", str(docs), "--index", str(index))
+    assert again.exit_code == 0, again.stderr
+    ix = whoosh_index.open_dir(str(index))
+    assert ix.doc_count() == 1000
+    segments = {segment.segment_id() for segment in ix._segments()}
+    assert {p.name.split(".")[0] for p in index.glob("MAIN_*.*")} == segments
