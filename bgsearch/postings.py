@@ -237,7 +237,9 @@ def _blocks(matcher: Any) -> Iterator[tuple[Any, Any]]:
 
 def _leaf_lengths(leaf: Any, field: str) -> list[int]:
     count = leaf.doc_count_all()
-    column = getattr(leaf, "_cached_reader", None)
+    # the segment's per-document reader (W3PerDocReader in both 2.7 and whoosh3) caches
+    # its column readers; a reader of another codec has none, and goes one by one
+    column = getattr(getattr(leaf, "_perdoc", None), "_cached_reader", None)
     reader = column(*_lengths_column(field)) if column else None
     raw = _raw_bytes(reader, count)
     if raw is not None:
