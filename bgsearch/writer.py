@@ -1,5 +1,5 @@
-"""The writer of one indexing run: the direct segment writer (worker processes for big runs,
-see segwriter.py), durable commits, when to commit on the way, and what Ctrl-C does."""
+"""The writer of one indexing run: the direct segment writer (segwriter.py; worker processes
+for big runs, workers.py), durable commits, when to commit on the way, and what Ctrl-C does."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index, writing
 
 from bgsearch.errors import IndexLockedError, InterruptedRunError
-from bgsearch.segwriter import DirectWriter, ParallelWriter
+from bgsearch.segwriter import DirectWriter
+from bgsearch.workers import ParallelWriter
 
 if TYPE_CHECKING:
     from bgsearch.documents import Skip
