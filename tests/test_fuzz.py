@@ -96,7 +96,8 @@ def check_cli(index: Path, query: str) -> None:
         run = bgsearch("query", "--index", str(index), *args, "--", query)
         assert run.exit_code in (0, 1), run.stderr
         assert "Traceback" not in run.stderr
-        assert "whoosh" not in run.stderr.lower()
+        # no word of Whoosh's own errors (the query itself may be "WHOOSH", and is echoed)
+        assert "whoosh" not in run.stderr.lower().replace(query.lower(), "")
         lines = run.stderr.splitlines()
         while lines and lines[0].startswith(("Did you mean: ", "Showing results for ")):
             lines.pop(0)
