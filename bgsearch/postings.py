@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["IndexReader", "Postings", "term_text"]
+__all__ = ["IndexReader", "Postings", "field_lengths", "term_text"]
 
 # Postings kept from recent reads (a query reads a word's spellings for several features):
 # about 70 MB at most.
@@ -190,7 +190,9 @@ class IndexReader:
         """The length of ``field`` in every document, by document number (read once)."""
         if field not in self._lengths:
             self._lengths[field] = [
-                n for leaf, _ in self._leaves for n in _leaf_lengths(leaf, field)
+                n
+                for leaf, _ in self._leaves
+                for n in field_lengths(leaf, field, leaf.doc_count_all())
             ]
         return self._lengths[field]
 
@@ -235,16 +237,20 @@ def _blocks(matcher: Any) -> Iterator[tuple[Any, Any]]:
     yield ids, found
 
 
-def _leaf_lengths(leaf: Any, field: str) -> list[int]:
-    count = leaf.doc_count_all()
-    # the segment's per-document reader (W3PerDocReader in both 2.7 and whoosh3) caches
-    # its column readers; a reader of another codec has none, and goes one by one
-    column = getattr(getattr(leaf, "_perdoc", None), "_cached_reader", None)
-    reader = column(*_lengths_column(field)) if column else None
-    raw = _raw_bytes(reader, count)
-    if raw is not None:
-        return [_LENGTH_OF_BYTE[b] for b in raw]
-    return [leaf.doc_field_length(d, field) or 0 for d in range(count)]
+def field_lengths(source: Any, field: str, count: int) -> list[int]:
+    """The length of ``field`` in documents 0 to ``count`` - 1 of one segment: ``source`` is
+    its reader or its per-document reader (the writer's). One read of the lengths column
+    where the codec keeps one (W3PerDocReader, in both 2.7 and whoosh3), else one by one."""
+    perdoc = getattr(source, "_perdoc", source)
+    cached = getattr(perdoc, "_cached_reader", None)
+    if cached is not None:
+        reader = cached(*_lengths_column(field))
+        if reader is None:  # a field that keeps no lengths
+            return [0] * count
+        raw = _raw_bytes(reader, count)
+        if raw is not None:
+            return [_LENGTH_OF_BYTE[b] for b in raw]
+    return [source.doc_field_length(d, field) or 0 for d in range(count)]
 
 
 def _lengths_column(field: str) -> tuple[str, Any]:

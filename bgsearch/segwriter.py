@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
@@ -34,6 +35,8 @@ from whoosh import formats
 from whoosh.analysis import RegexTokenizer
 from whoosh.system import emptybytes, pack_uint
 from whoosh.writing import SegmentWriter
+
+from bgsearch.postings import field_lengths
 
 __all__ = ["DirectWriter"]
 
@@ -46,23 +49,25 @@ _VALUE_BYTES = 40  # a bytes object of encoded positions, beside one byte or so 
 
 
 class _Field:
-    """The postings of one term field: per term a linked list over flat per-posting arrays."""
+    """The postings of one term field: per term a linked list over flat per-posting arrays.
+    ``encode`` makes a posting's value from its positions, for fields that keep them."""
 
-    __slots__ = ("docs", "freqs", "head", "ids", "next", "positions", "tail", "values")
+    __slots__ = ("docs", "encode", "freqs", "head", "ids", "next", "tail", "values")
 
-    def __init__(self, positions: bool) -> None:
-        self.positions = positions
+    def __init__(self, encode: Any) -> None:
+        self.encode = encode
         self.ids: dict[str, int] = {}
         self.head = array("I")
         self.tail = array("I")
         self.next = array("I")
         self.docs = array("I")
         self.freqs = array("I")
-        self.values: list[bytes] = []  # encoded positions, for fields that keep them
+        self.values: list[bytes] = []  # encoded positions
 
-    def add(self, docnum: int, terms: dict[str, Any], encode: Any) -> None:
+    def add(self, docnum: int, terms: dict[str, Any]) -> None:
+        """One document's terms: term -> frequency, or -> positions with ``encode``."""
         ids, head, tail, nxt = self.ids, self.head, self.tail, self.next
-        docs, freqs, values = self.docs, self.freqs, self.values
+        docs, freqs, values, encode = self.docs, self.freqs, self.values, self.encode
         posting = len(docs)
         for term, found in terms.items():
             tid = ids.get(term)
@@ -82,14 +87,17 @@ class _Field:
                 freqs.append(found)
             posting += 1
 
-    def postings(self, term: str) -> Iterator[tuple[int, int, bytes | None]]:
-        """(document, frequency, encoded positions or None) of ``term``, in document order."""
+    def postings(self, term: str) -> Iterator[tuple[int, float, bytes]]:
+        """(document, weight, value) of each posting of ``term``, in document order, as
+        Whoosh's formats make them: the weight is the frequency, the value the encoded
+        positions or the packed frequency."""
         tid = self.ids[term]
         i, last = self.head[tid], self.tail[tid]
-        docs, freqs, nxt = self.docs, self.freqs, self.next
-        values = self.values if self.positions else None
+        docs, freqs, nxt, values = self.docs, self.freqs, self.next, self.values
+        positional = self.encode is not None
         while True:
-            yield docs[i], freqs[i], values[i] if values is not None else None
+            freq = freqs[i]
+            yield docs[i], float(freq), values[i] if positional else pack_uint(freq)
             if i == last:
                 return
             i = nxt[i]
@@ -103,8 +111,6 @@ def _direct(field: Any) -> bool:
         and analyzer.expression.pattern == _SPACE_SEPARATED
         and not analyzer.gaps
         and type(field.format) in (formats.Frequency, formats.Positions)
-        and not field.vector
-        and not field.separate_spelling()
     )
 
 
@@ -115,10 +121,10 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self._limit = kwargs.get("limitmb", 128) * 1024 * 1024
-        self._direct = {name for name, field in self.schema.items() if _direct(field)}
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():  # not written by this writer
                 raise ValueError(f"field {name!r}: term vectors and spelling are not supported")
+        self._direct = {name for name, field in self.schema.items() if _direct(field)}
         self._fields: dict[str, _Field] = {}
         self._split = re.compile(_SPACE_SEPARATED).findall
         self._held = 0
@@ -180,22 +186,16 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
         held = self._fields.get(fieldname)
         positional = type(field.format) is formats.Positions
         if held is None:
-            held = self._fields[fieldname] = _Field(positional)
+            held = self._fields[fieldname] = _Field(field.format.encode if positional else None)
         postings, terms_before = len(held.docs), len(held.ids)
-        terms: dict[str, Any] = {}
         if positional:
+            terms: dict[str, list[int]] = {}
             for position, token in enumerate(tokens):
-                found = terms.get(token)
-                if found is None:
-                    terms[token] = [position]
-                else:
-                    found.append(position)
-            held.add(docnum, terms, field.format.encode)
+                terms.setdefault(token, []).append(position)
+            held.add(docnum, terms)
             self._held += len(tokens) + (len(held.docs) - postings) * _VALUE_BYTES
         else:
-            for token in tokens:
-                terms[token] = terms.get(token, 0) + 1
-            held.add(docnum, terms, None)
+            held.add(docnum, Counter(tokens))
         self._held += (len(held.docs) - postings) * _POSTING_BYTES
         self._held += (len(held.ids) - terms_before) * _TERM_BYTES
         return len(tokens) if field.scorable else 0
@@ -205,8 +205,8 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
         held = self._fields[fieldname]
         for term in sorted(held.ids):
             btext = term.encode("utf-8")
-            for docnum, freq, positions in held.postings(term):
-                yield fieldname, btext, docnum, float(freq), positions or pack_uint(freq)
+            for docnum, weight, value in held.postings(term):
+                yield fieldname, btext, docnum, weight, value
 
     def _spill(self) -> None:
         """Too much held: into Whoosh's pool (sorted runs on disk), memory freed."""
@@ -232,10 +232,10 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
         ``FieldWriter.add_postings`` would pass them to the codec."""
         pooled = groupby(self.pool.iter_postings() if self.pool.fieldnames else (), itemgetter(0))
         group = next(pooled, None)
-        doccount = pdr.doc_count_all() if pdr else 0
+        doccount = pdr.doc_count_all() if pdr else self.docnum
         writer = self.fieldwriter
         for fieldname in sorted(set(self._fields) | self.pool.fieldnames):
-            lengths = [pdr.doc_field_length(d, fieldname) for d in range(doccount)] if pdr else []
+            lengths = field_lengths(pdr, fieldname, doccount) if pdr else [0] * doccount
             field = self.schema[fieldname]
             writer.start_field(fieldname, field)
             items: Any = None
@@ -255,20 +255,10 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
         writer = self.fieldwriter
         start_term, add, finish_term = writer.start_term, writer.add, writer.finish_term
         held = self._fields[fieldname]
-        docs, freqs, nxt, head, tail = held.docs, held.freqs, held.next, held.head, held.tail
-        values = held.values
-        length = lengths.__getitem__ if lengths else (lambda docnum: 0)
         for term in sorted(held.ids):
-            tid = held.ids[term]
             start_term(term.encode("utf-8"))
-            i, last = head[tid], tail[tid]
-            while True:
-                docnum, freq = docs[i], freqs[i]
-                value = values[i] if held.positions else pack_uint(freq)
-                add(docnum, float(freq), value, length(docnum))
-                if i == last:
-                    break
-                i = nxt[i]
+            for docnum, weight, value in held.postings(term):
+                add(docnum, weight, value, lengths[docnum])
             finish_term()
 
     def _write_items(self, items: Any, lengths: list[int]) -> None:
@@ -283,11 +273,6 @@ class DirectWriter(SegmentWriter):  # type: ignore[misc]
                     finish_term()
                 start_term(btext)
                 lasttext = btext
-            add(
-                docnum,
-                weight,
-                value if value is not None else emptybytes,
-                lengths[docnum] if lengths else 0,
-            )
+            add(docnum, weight, value if value is not None else emptybytes, lengths[docnum])
         if lasttext is not None:
             finish_term()
