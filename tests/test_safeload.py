@@ -129,3 +129,34 @@ def test_the_allowlist_holds_what_a_real_index_names(tmp_path: Path) -> None:
     assert named
     assert named <= allowed, named - allowed
     assert ("posix", "system") not in allowed
+
+
+class _Named:
+    """Pickled by reference to its class: a global."""
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_plain_data_loads_and_every_way_of_naming_a_global_meets_the_allowlist(
+    tmp_path: Path, protocol: int
+) -> None:
+    # what posting blocks hold: tuples of numbers (the fast path: no global named)
+    block = (42, 29, 45, 4000, 70000, 2**40, 1.5, b"ids", "text")
+    assert safeload.safe_loads(pickle.dumps(block, protocol)) == block
+    marker = tmp_path / "ran-code"
+    for evil in (_Payload(marker), _Named(), {"nested": [(_Payload(marker),)]}):
+        with pytest.raises(pickle.UnpicklingError):
+            safeload.safe_loads(pickle.dumps(evil, protocol))
+    assert not marker.exists()
+
+
+def test_a_pickle_naming_a_global_by_an_extension_code_meets_the_allowlist() -> None:
+    import copyreg
+
+    copyreg.add_extension(__name__, "_Named", 240)
+    try:
+        data = pickle.dumps(_Named(), 2)
+        assert b"\x82" in data  # EXT1, no module or name in the pickle
+        with pytest.raises(pickle.UnpicklingError):
+            safeload.safe_loads(data)
+    finally:
+        copyreg.remove_extension(__name__, "_Named", 240)
