@@ -23,6 +23,9 @@ class BM25F:
         self._reader = reader
         self._ranking = ranking
         self._norms: dict[str, list[float]] = {}
+        # Only these documents are scored when set (a short query's pruning, see
+        # Retrieval.rank); IDF still counts every document holding the term.
+        self.among: set[int] | None = None
 
     def score(self, fields: Iterable[tuple[str, float]], term: str) -> Scores:
         """BM25F of ``term`` over (field, boost) (see :meth:`_bm25_from`)."""
@@ -53,15 +56,21 @@ class BM25F:
             return {}
         ranking = self._ranking
         k1 = ranking.k1
+        tfs = sorted(tfs, key=lambda t: -len(t[0]))
+        df = None
+        if (among := self.among) is not None:
+            # the same additions in the same order as unrestricted: the same floats
+            df = len(tfs[0][0]) if len(tfs) == 1 else len(set().union(*(t[0] for t in tfs)))
+            tfs = [(_among(postings, among), boost, field) for postings, boost, field in tfs]
         if len(tfs) == 1 and not ranking.title_weight:
             # one field (most terms: bodies only): x / (k1 + x) with x = boost * k1 * tf /
             # norm is tf / (tf + norm / boost), one pass
             postings, boost, field = tfs[0]
-            lengths, idf = self._norm(field), self.idf(len(postings)) * (k1 + 1)
+            idf = self.idf(len(postings) if df is None else df) * (k1 + 1)
+            lengths = self._norm(field)
             if boost == 1.0:
                 return {d: idf * tf / (tf + lengths[d]) for d, tf in postings.items()}
             return {d: idf * tf / (tf + lengths[d] / boost) for d, tf in postings.items()}
-        tfs = sorted(tfs, key=lambda t: -len(t[0]))
         normalised: Scores = {}
         for postings, boost, field in tfs:
             lengths = self._norm(field)  # k1 * (1 - b + b * length / average)
@@ -69,7 +78,7 @@ class BM25F:
             normalised = _added(
                 normalised, {d: scale * tf / lengths[d] for d, tf in postings.items()}
             )
-        idf = self.idf(len(normalised)) * (k1 + 1)
+        idf = self.idf(len(normalised) if df is None else df) * (k1 + 1)
         total = {d: idf * x / (k1 + x) for d, x in normalised.items()}
         if ranking.title_weight:
             for postings, _, field in tfs:
@@ -84,6 +93,14 @@ class BM25F:
         n = self._reader.doc_count
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def ceiling(self, df: int) -> float:
+        """A score no document reaches for a term ``df`` documents hold (0 for none): BM25F
+        is below its IDF times k1 + 1 (plus ``title_weight`` for the title's own BM25), and
+        IDF falls as ``df`` grows, so a smaller ``df`` gives a higher ceiling."""
+        if df <= 0:
+            return 0.0
+        return max(0.0, self.idf(df) * (self._ranking.k1 + 1 + self._ranking.title_weight))
+
     def _norm(self, field: str) -> list[float]:
         """k1 times BM25's length normalisation of ``field`` in every document (pair and exact
         fields share their folded field's lengths: one term per syllable)."""
@@ -94,6 +111,13 @@ class BM25F:
             k1 = self._ranking.k1
             self._norms[base] = [k1 * (1 - b + b * n / average) for n in self._reader.lengths(base)]
         return self._norms[base]
+
+
+def _among(postings: dict[int, float], among: set[int]) -> dict[int, float]:
+    """The postings of the documents ``among``."""
+    if len(among) < len(postings):
+        return {d: postings[d] for d in among if d in postings}
+    return {d: tf for d, tf in postings.items() if d in among}
 
 
 def _added(into: Scores, scores: Scores) -> Scores:
