@@ -60,7 +60,7 @@ class BM25F:
         df = None
         if (among := self.among) is not None:
             # the same additions in the same order as unrestricted: the same floats
-            df = len(tfs[0][0]) if len(tfs) == 1 else len(set().union(*(t[0] for t in tfs)))
+            df = _holding(postings for postings, _, _ in tfs)
             tfs = [(_among(postings, among), boost, field) for postings, boost, field in tfs]
         if len(tfs) == 1 and not ranking.title_weight:
             # one field (most terms: bodies only): x / (k1 + x) with x = boost * k1 * tf /
@@ -113,11 +113,18 @@ class BM25F:
         return self._norms[base]
 
 
+def _holding(postings: Iterable[dict[int, float]]) -> int:
+    """How many documents hold any of ``postings`` (the longest first): only the shorter
+    ones (titles) are walked."""
+    longest, *others = postings
+    if not others:
+        return len(longest)
+    return len(longest) + len(set().union(*others) - longest.keys())
+
+
 def _among(postings: dict[int, float], among: set[int]) -> dict[int, float]:
     """The postings of the documents ``among``."""
-    if len(among) < len(postings):
-        return {d: postings[d] for d in among if d in postings}
-    return {d: tf for d, tf in postings.items() if d in among}
+    return {d: postings[d] for d in postings.keys() & among}  # the smaller one walked, in C
 
 
 def _added(into: Scores, scores: Scores) -> Scores:

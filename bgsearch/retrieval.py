@@ -3,9 +3,9 @@
 Every matching document is scored by :func:`bgsearch.ranking.ranked_scores` and the list is
 sorted once, so the top N is exact and the same whatever N. A short query first scores only
 the documents holding all its words and lists them while they score above what any other
-document can reach (:class:`bgsearch.ranking.Coverage`): the same list, sooner. The features come from postings read
-whole (:mod:`bgsearch.postings`); a three-syllable phrase is the one thing Whoosh matches for
-us (positions), and its documents are then scored like any other.
+document can reach (:class:`bgsearch.ranking.Coverage`): the same list, sooner. The features
+come from postings read whole (:mod:`bgsearch.postings`); a three-syllable phrase is the one
+thing Whoosh matches for us (positions), and its documents are then scored like any other.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ class _Cut:
 
 # Pruning weighs every subset of a query's coverage units: 2 ** units of them.
 MAX_UNITS = 12
+PRUNE_SHARE = 0.9
 
 
 def _in_order(scored: list[tuple[float, int]], first: int) -> Iterator[tuple[float, int]]:
@@ -118,6 +119,7 @@ class Retrieval:
         self.notes: list[str] = []  # what the last ranking left out to stay within bounds
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
         self._expanded: dict[Alternative, list[tuple[str, float]]] = {}
+        self._holders: dict[Alternative, set[int]] = {}
 
     @property
     def reader(self) -> Postings:
@@ -138,6 +140,7 @@ class Retrieval:
         self.notes = []
         self._phrases = {}
         self._expanded = {}
+        self._holders = {}
         self._bm25f = self._scorers[plan.long_question]
         groups = self._scored_groups(plan)
         done = 0
@@ -168,7 +171,7 @@ class Retrieval:
         if floor > cut.ceiling:
             return scored, found, cut.ceiling
         widened = cut.widened(floor)
-        if widened is None or 2 * len(widened[0]) > max(map(len, cut.units)):
+        if widened is None or len(widened[0]) > PRUNE_SHARE * max(map(len, cut.units)):
             return None
         among, ceiling = widened
         scored, found = self._scored(plan, groups, allowed, among, cut.sizes)
@@ -269,14 +272,19 @@ class Retrieval:
         if not units or len(units) > MAX_UNITS:
             return None
         among = set.intersection(*units)
-        if 2 * len(among) > max(map(len, units)):
+        if len(among) > PRUNE_SHARE * max(map(len, units)):
             return None  # most documents holding any unit hold them all: nothing to save
         if allowed is not None:
             among &= allowed
         return _Cut(among, sizes, units, coverage.ceilings())
 
     def _holding(self, alternative: Alternative) -> set[int]:
-        """The documents :meth:`_folded` scores for ``alternative``, unscored."""
+        """The documents :meth:`_folded` scores for ``alternative``, unscored (once a query)."""
+        if alternative not in self._holders:
+            self._holders[alternative] = self._holders_of(alternative)
+        return self._holders[alternative]
+
+    def _holders_of(self, alternative: Alternative) -> set[int]:
         places = self._places[alternative.title_only]
         kind, terms = alternative.kind, alternative.folded
         if kind == PHRASE:
