@@ -189,7 +189,7 @@ class IndexReader:
                 continue
             for ids, weights in _blocks(leaf.postings(field, text)):
                 if offset:
-                    found.update(zip((i + offset for i in ids), weights, strict=True))
+                    found.update(zip(map(offset.__add__, ids), weights, strict=True))
                 else:
                     found.update(zip(ids, weights, strict=True))
         return found
