@@ -26,11 +26,20 @@ def _article(rng: random.Random, number: int) -> str:
     return f"{title.capitalize()}\n{body}."
 
 
-@pytest.fixture
-def crowded(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def crowded_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once for the module: the tests only read it."""
+    folder = tmp_path_factory.mktemp("crowded")
     rng = random.Random(5)
-    write_articles(tmp_path / "docs", {f"{i:03}.txt": _article(rng, i) for i in range(300)})
-    assert bgsearch("index", "docs").exit_code == 0
+    write_articles(folder / "docs", {f"{i:03}.txt": _article(rng, i) for i in range(300)})
+    run = bgsearch("index", str(folder / "docs"), "--index", str(folder / "index"))
+    assert run.exit_code == 0, run.stderr
+    return folder / "index"
+
+
+@pytest.fixture
+def crowded(crowded_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BGSEARCH_INDEX", str(crowded_index))
 
 
 def _records(*args: str) -> list[dict[str, object]]:
