@@ -3,6 +3,7 @@ Whoosh's own words."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,11 +80,17 @@ QUERIES = st.one_of(
 QUIET = settings(max_examples=1000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.fixture(scope="module")
+def seed_searcher(seed_index: Path) -> Iterator[Searcher]:
+    """One open index for every example (opening it is most of an example's time)."""
+    with Searcher(seed_index) as searcher:
+        yield searcher
+
+
 @QUIET
 @given(query=QUERIES)
-def test_the_search_function_takes_any_query(seed_index: Path, query: str) -> None:
-    with Searcher(seed_index) as searcher:
-        hits = searcher.search(query, 5)
+def test_the_search_function_takes_any_query(seed_searcher: Searcher, query: str) -> None:
+    hits = seed_searcher.search(query, 5)
     assert len(hits) <= 5
     for hit in hits:
         assert all(0 <= start < end <= len(hit.snippet) for start, end in hit.highlights)
