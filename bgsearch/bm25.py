@@ -60,7 +60,7 @@ class BM25F:
         df = None
         if (among := self.among) is not None:
             # the same additions in the same order as unrestricted: the same floats
-            df = _holding(postings for postings, _, _ in tfs)
+            df = _holders(postings for postings, _, _ in tfs)
             tfs = [(_among(postings, among), boost, field) for postings, boost, field in tfs]
         if len(tfs) == 1 and not ranking.title_weight:
             # one field (most terms: bodies only): x / (k1 + x) with x = boost * k1 * tf /
@@ -113,7 +113,7 @@ class BM25F:
         return self._norms[base]
 
 
-def _holding(postings: Iterable[dict[int, float]]) -> int:
+def _holders(postings: Iterable[dict[int, float]]) -> int:
     """How many documents hold any of ``postings`` (the longest first): only the shorter
     ones (titles) are walked."""
     longest, *others = postings

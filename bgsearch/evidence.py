@@ -201,13 +201,30 @@ class Evidence:
         return best
 
     def _folded(self, alternative: Alternative, places: tuple[Place, ...]) -> Scores:
-        kind, terms = alternative.kind, alternative.folded
-        if kind in (PREFIX, FUZZY):
-            return self._expansion(alternative, places)
-        if kind == PHRASE:
-            return self._phrase(terms, places)
-        fields = [(p.pairs if kind == PAIR else p.folded, p.boost) for p in places]
-        return self.bm25f.score(fields, terms[0])
+        """The BM25F of an alternative's folded forms: a phrase's, a word's or pair's; for a
+        prefix or typo-tolerant word, each term it reaches times how close it is to what was
+        typed, a document counting its best term."""
+        if alternative.kind == PHRASE:
+            return self._phrase(alternative.folded, places)
+        terms = self._terms(alternative, places)
+        if alternative.kind not in (PREFIX, FUZZY):
+            ((fields, term, _),) = terms
+            return self.bm25f.score(fields, term)
+        best: Scores = {}
+        for fields, term, closeness in terms:
+            keep_best(best, self.bm25f.score(fields, term), closeness)
+        return best
+
+    def _terms(
+        self, alternative: Alternative, places: tuple[Place, ...]
+    ) -> list[tuple[list[tuple[str, float]], str, float]]:
+        """(fields with boosts, folded term, closeness) of each term that finds a word, a
+        pair, or a prefix or typo-tolerant word (the terms it reaches)."""
+        if alternative.kind in (PREFIX, FUZZY):
+            fields = [(p.folded, p.boost) for p in places]
+            return [(fields, term, closeness) for term, closeness in self.expansions(alternative)]
+        fields = [(p.pairs if alternative.kind == PAIR else p.folded, p.boost) for p in places]
+        return [(fields, alternative.folded[0], 1.0)]
 
     def _exact(
         self, alternative: Alternative, places: tuple[Place, ...], where: Scores
@@ -250,15 +267,6 @@ class Evidence:
                 ({d: min(c.get(d, 1.0) for c in counts) for d in docs}, place.boost, place.folded)
             )
         return self.bm25f.from_frequencies(tfs)
-
-    def _expansion(self, alternative: Alternative, places: tuple[Place, ...]) -> Scores:
-        """A prefix or typo-tolerant word: each term it reaches scores its BM25F times how
-        close it is to what was typed; a document counts its best term."""
-        best: Scores = {}
-        for term, closeness in self.expansions(alternative):
-            scores = self.bm25f.score([(p.folded, p.boost) for p in places], term)
-            keep_best(best, scores, closeness)
-        return best
 
     def expansions(self, alternative: Alternative) -> list[tuple[str, float]]:
         """The folded terms a prefix or fuzzy word reaches, most frequent first (at most
@@ -305,21 +313,15 @@ class Evidence:
 
     def _holders_of(self, alternative: Alternative) -> set[int]:
         places = self._places[alternative.title_only]
-        kind, terms = alternative.kind, alternative.folded
-        if kind == PHRASE:
-            return set().union(*(self._phrase_docs(p.folded, terms) for p in places))
-        if kind in (PREFIX, FUZZY):
-            keys = [
-                self.bm25f.postings(p.folded, term).keys()
-                for term, _ in self.expansions(alternative)
-                for p in places
-            ]
-        else:
-            keys = [
-                self.bm25f.postings(p.pairs if kind == PAIR else p.folded, terms[0]).keys()
-                for p in places
-            ]
-        return set().union(*keys)
+        if alternative.kind == PHRASE:
+            return set().union(*(self._phrase_docs(p.folded, alternative.folded) for p in places))
+        return set().union(
+            *(
+                self.bm25f.postings(field, term).keys()
+                for fields, term, _ in self._terms(alternative, places)
+                for field, _ in fields
+            )
+        )
 
     def ceiling(self, group: GroupPlan) -> float:
         """A score no document reaches in ``group``'s folded + ``exact_weight`` * exact
@@ -330,30 +332,29 @@ class Evidence:
         folded = exact = 0.0
         for alternative in group.alternatives:
             places = self._places[alternative.title_only]
-            if alternative.kind in (PREFIX, FUZZY):
-                # a document counts its best term, times its closeness (at most 1)
-                fields = [p.folded for p in places]
+            if alternative.kind == PHRASE:
+                top = bm25f.ceiling(len(self.holding(alternative)))
+            else:  # a document counts its best term, times its closeness (at most 1)
                 top = max(
                     (
-                        closeness * bm25f.ceiling(self._most_holding(fields, term))
-                        for term, closeness in self.expansions(alternative)
+                        closeness * bm25f.ceiling(self._most_holding([f for f, _ in fields], term))
+                        for fields, term, closeness in self._terms(alternative, places)
                     ),
                     default=0.0,
                 )
-            else:
-                top = bm25f.ceiling(len(self.holding(alternative)))
             folded = max(folded, top)
-            fields = [p.exact for p in places]
+            exact_fields = [p.exact for p in places]
             if alternative.exact and group.accented:
                 # the exact syllables' mean, or the folded scores themselves (_exact)
                 rarest = max(
-                    bm25f.ceiling(self._most_holding(fields, e)) for e in alternative.exact
+                    bm25f.ceiling(self._most_holding(exact_fields, e)) for e in alternative.exact
                 )
                 exact = max(exact, top, rarest)
             elif alternative.kind == WORD and not alternative.exact and ranking.variant_weight:
                 spellings = accent_variants(alternative.folded[0])
                 rarest = max(
-                    (bm25f.ceiling(self._most_holding(fields, v)) for v in spellings), default=0.0
+                    (bm25f.ceiling(self._most_holding(exact_fields, v)) for v in spellings),
+                    default=0.0,
                 )
                 exact = max(exact, ranking.variant_weight * rarest)
         return folded + ranking.exact_weight * exact

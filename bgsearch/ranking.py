@@ -215,12 +215,13 @@ class Coverage:
         self._always = 0.0
 
     def add(self, idf: float, ceiling: float, *, in_titles: bool) -> None:
-        """A unit of weight ``idf`` adding at most ``ceiling``; with ``idf`` 0, a term that
-        adds to relevance but is no unit. ``in_titles``: the unit counts in title coverage."""
-        if idf:
-            self._units.append((idf, ceiling, in_titles))
-        else:
-            self._always += ceiling
+        """A unit of weight ``idf`` adding at most ``ceiling``; ``in_titles``: it counts in
+        title coverage."""
+        self._units.append((idf, ceiling, in_titles))
+
+    def add_always(self, ceiling: float) -> None:
+        """A scored term that is no unit: at most ``ceiling`` for any document."""
+        self._always += ceiling
 
     def ceilings(self) -> list[float]:
         """For each set of units but all of them (bit k of the index: unit k), the highest

@@ -249,7 +249,7 @@ class Retrieval:
                 units.append(holding)
                 coverage.add(bm25f.idf(len(holding)), top, in_titles=False)
             else:
-                coverage.add(0.0, top, in_titles=False)  # scored, not a unit: always counted
+                coverage.add_always(top)
         if not units or len(units) > MAX_UNITS:
             return None
         among = set.intersection(*units)
