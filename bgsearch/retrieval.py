@@ -34,14 +34,6 @@ class Scored:
 
 
 @dataclass(frozen=True, slots=True)
-class _Place:
-    folded: str
-    exact: str
-    pairs: str
-    boost: float
-
-
-@dataclass(frozen=True, slots=True)
 class _Cut:
     """A short query's pruning (:meth:`Retrieval._cut`)."""
 
