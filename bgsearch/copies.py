@@ -30,10 +30,9 @@ COPY_SIMILARITY = 0.5
 
 def shingles(folded: Sequence[str]) -> frozenset[int]:
     """The stable 32-bit hashes of every ``SHINGLE`` folded syllables in a row."""
-    return frozenset(
-        zlib.crc32(" ".join(folded[i : i + SHINGLE]).encode("utf-8"))
-        for i in range(len(folded) - SHINGLE + 1)
-    )
+    # every SHINGLE syllables in a row: the shorter tails end it
+    rows = zip(*(folded[k:] for k in range(SHINGLE)), strict=False)
+    return frozenset(map(zlib.crc32, map(str.encode, map(" ".join, rows))))  # UTF-8, in C
 
 
 def band_keys(hashes: Iterable[int]) -> list[str]:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 __all__ = [
     "MARKS",
@@ -326,16 +327,22 @@ def analyze(text: str) -> Analysis:
     multi-syllable words ("biên giới" -> "bien_gioi") as single terms, so adjacency needs no
     positions. Exact pairs were measured and added nothing (see ranking.py).
     """
-    tokens = tokenize(text)
-    forms = [term_forms(token.text) for token in tokens]
+    words = _TOKEN.findall(text)
+    if max(map(len, words), default=0) > MAX_TOKEN_CHARS:  # rare: tokenize drops those
+        tokens = tokenize(text)
+        words = [token.text for token in tokens]
+        gaps = [text[a.end : b.start] for a, b in pairwise(tokens)]
+    else:
+        gaps = _TOKEN.split(text)[1:-1]  # the text between each two syllables
+    forms = list(map(term_forms, words))  # the building's hot loop: no Token objects
     exact = [e for e, _ in forms]
     folded = [f for _, f in forms]
-    pairs = []
-    for i in range(len(tokens) - 1):
-        gap = text[tokens[i].end : tokens[i + 1].start]
-        if _BREAK.search(gap) and any(c.isspace() for c in gap):
-            continue
-        pairs.append(pair(folded[i], folded[i + 1]))
+    search = _BREAK.search
+    pairs = [
+        left + PAIR_JOINER + right
+        for (left, right), gap in zip(pairwise(folded), gaps, strict=True)
+        if gap == " " or not (search(gap) and any(c.isspace() for c in gap))
+    ]
     return Analysis(exact, folded, pairs)
 
 

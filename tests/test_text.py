@@ -124,6 +124,16 @@ def test_pairs_are_folded_neighbours_within_a_sentence() -> None:
     ]  # fmt: skip
 
 
+def test_pairs_around_a_dropped_token_see_the_text_it_stood_in() -> None:
+    """A run too long to be a word is no term; its neighbours pair across it unless a
+    sentence ends beside it (``analyze`` reads such texts by another path)."""
+    junk = "x" * 70
+    analysis = analyze(f"a {junk} b. {junk} c\nd {junk}")
+    assert analysis.folded == ["a", "b", "c", "d"]
+    assert analysis.pairs == ["a_b"]
+    assert analyze(f"Tuần {junk} tra").pairs == ["tuan_tra"]
+
+
 # --- tone placement ----------------------------------------------------------------------------
 
 # Open syllables where the traditional style (first) and the new style (second) differ.
