@@ -44,6 +44,11 @@ class Found:
     size: int  # how many documents hold the group (``folded`` may hold some of them only)
 
 
+# A spelling held by at most this many documents has its highest score read (a few posting
+# blocks), not bounded by the formula: see Evidence._highest.
+HIGHEST_READ = 2_000
+
+
 class Evidence:
     """What groups find, on one open index; :meth:`start` before each query."""
 
@@ -127,11 +132,11 @@ class Evidence:
                 alternative.kind == WORD and not alternative.exact and self._ranking.variant_weight
             ):
                 exact = best_of(exact, self._variants(alternative.folded[0], places))
-        titled = set().union(*(self._titled(a) for a in group.alternatives))
+        titled = set().union(*(self.titled(a) for a in group.alternatives))
         size = len(folded) if size is None else size
         return Found(folded, exact, exactly, self.bm25f.idf(size), titled, size)
 
-    def _titled(self, alternative: Alternative) -> set[int]:
+    def titled(self, alternative: Alternative) -> set[int]:
         """The documents holding an alternative in their title: in any spelling, or, with
         ``exact_titles``, its accented syllables as typed ("viện do" is no title for "viên
         độ")."""
@@ -353,11 +358,24 @@ class Evidence:
             elif alternative.kind == WORD and not alternative.exact and ranking.variant_weight:
                 spellings = accent_variants(alternative.folded[0])
                 rarest = max(
-                    (bm25f.ceiling(self._most_holding(exact_fields, v)) for v in spellings),
+                    (self._highest([(p.exact, p.boost) for p in places], v) for v in spellings),
                     default=0.0,
                 )
                 exact = max(exact, ranking.variant_weight * rarest)
         return folded + ranking.exact_weight * exact
+
+    def _highest(self, fields: list[tuple[str, float]], term: str) -> float:
+        """A score no document reaches for ``term`` in ``fields``: its highest BM25F, read,
+        for a term few documents hold (a rare spelling, whose IDF makes the formula's
+        ceiling the highest of a query's: "cõng" for "cong"); else :meth:`BM25F.ceiling`."""
+        most = self._most_holding([f for f, _ in fields], term)
+        if most > HIGHEST_READ:
+            return self.bm25f.ceiling(most)
+        among, self.bm25f.among = self.bm25f.among, None
+        try:
+            return max(self.bm25f.score(fields, term).values(), default=0.0)
+        finally:
+            self.bm25f.among = among
 
     def _most_holding(self, fields: list[str], term: str) -> int:
         """The most documents any of ``fields`` holds ``term`` in: no more than hold it in

@@ -218,20 +218,28 @@ class Coverage:
     relevance; scored terms that are no unit (neighbours that form no word) add their
     ceiling to every document. A document holding units A, and not all of them, scores at
     most (sum of A's ceilings + the rest) * (A's IDF / total) ** power * (1 +
-    title_coverage_boost * (A's groups' IDF / total) ** title_coverage_power): each factor
-    of :func:`ranked_scores` at its highest.
+    title_coverage_boost * (A's title IDF / total) ** title_coverage_power): each factor
+    of :func:`ranked_scores` at its highest. A group's title IDF is counted either with the
+    group (a document holding it may hold it in its title) or by a title unit of its own
+    (held by the documents holding the group in their title: :meth:`add_title`).
     """
 
     def __init__(self, ranking: Ranking, power: float) -> None:
         self._ranking = ranking
         self._power = power
-        self._units: list[tuple[float, float, bool]] = []
+        self._units: list[tuple[float, float, float]] = []  # coverage IDF, ceiling, title IDF
         self._always = 0.0
 
     def add(self, idf: float, ceiling: float, *, in_titles: bool) -> None:
         """A unit of weight ``idf`` adding at most ``ceiling``; ``in_titles``: it counts in
-        title coverage."""
-        self._units.append((idf, ceiling, in_titles))
+        title coverage (a document holding it may hold it in its title)."""
+        self._units.append((idf, ceiling, idf if in_titles else 0.0))
+
+    def add_title(self, idf: float) -> None:
+        """A unit held by the documents holding a group of weight ``idf`` in their title: it
+        counts in title coverage only (the group, a unit of its own, added ``in_titles=False``,
+        counts in coverage and adds its ceiling)."""
+        self._units.append((0.0, 0.0, idf))
 
     def add_always(self, ceiling: float) -> None:
         """A scored term that is no unit: at most ``ceiling`` for any document."""
@@ -241,21 +249,27 @@ class Coverage:
         """For each set of units but all of them (bit k of the index: unit k), the highest
         score of a document holding those units and no other (infinite when IDFs are not
         all positive: an index with more deleted documents than live ones)."""
+        return [self._ceiling(subset) for subset in range(2 ** len(self._units) - 1)]
+
+    def highest(self) -> float:
+        """The highest of :meth:`ceilings`, from the sets lacking one unit only: each factor
+        grows with the units held, so no smaller set comes higher."""
+        everything = 2 ** len(self._units) - 1
+        return max(self._ceiling(everything & ~(1 << k)) for k in range(len(self._units)))
+
+    def _ceiling(self, subset: int) -> float:
         units = self._units
-        if any(idf <= 0 for idf, _, _ in units):
-            return [math.inf] * (2 ** len(units) - 1)
+        if any(max(idf, title) <= 0 for idf, _, title in units):
+            return math.inf
         share = 1.0 / sum(idf for idf, _, _ in units)
         boost, steep = self._ranking.title_coverage_boost, self._ranking.title_coverage_power
-        ceilings = []
-        for subset in range(2 ** len(units) - 1):
-            held = titled = 0.0
-            relevance = self._always
-            for k, (idf, ceiling, in_titles) in enumerate(units):
-                if subset >> k & 1:
-                    held += idf
-                    relevance += ceiling
-                    titled += idf if in_titles else 0.0
-            score = relevance * (held * share) ** self._power
-            title = 1 + boost * (titled * share) ** steep
-            ceilings.append(score * title * (1 + 1e-9))  # sums in another order: a margin
-        return ceilings
+        held = titled = 0.0
+        relevance = self._always
+        for k, (idf, ceiling, title) in enumerate(units):
+            if subset >> k & 1:
+                held += idf
+                relevance += ceiling
+                titled += title
+        score = relevance * (held * share) ** self._power
+        factor = 1 + boost * (titled * share) ** steep
+        return score * factor * (1 + 1e-9)  # sums in another order: a margin

@@ -42,6 +42,8 @@ class _Cut:
     units: list[set[int]]  # the documents holding each unit
     ceilings: list[float]  # the highest score of a document holding units k (bit k of the
     # index) and no other: every set of units but all of them (Coverage.ceilings)
+    titled: set[int] | None = None  # those of ``among`` holding every group in their title
+    titled_ceiling: float = 0.0  # ... and what no other document scores above
 
     @property
     def ceiling(self) -> float:
@@ -65,6 +67,10 @@ class _Cut:
 # Pruning weighs every subset of a query's coverage units: 2 ** units of them.
 MAX_UNITS = 12
 PRUNE_SHARE = 0.9
+# The documents holding every group in their title are scored first when at least this many
+# hold every unit: below it, scoring them all costs about what a failed first step would
+# (16 titles of "ngan hang lai suat" 7.6 ms, its 777 documents 18.5 ms).
+TITLES_FROM = 2_000
 
 
 def _in_order(scored: list[tuple[float, int]], first: int) -> Iterator[tuple[float, int]]:
@@ -110,44 +116,58 @@ class Retrieval:
         caller expects to read; reading on past it costs one sort of the rest.
 
         A short query is pruned first (see :meth:`_cut`): only the documents holding all its
-        words are scored, and they are listed as long as they score above the ceiling of the
-        others; past that (rarely), every document is scored and the list goes on."""
+        words (in their titles, then anywhere) are scored, and they are listed as long as they
+        score above the ceiling of the others; past that (rarely), every document is scored
+        and the list goes on. Each step lists the next stretch of the one order."""
         self.notes = []
         self._evidence.start(plan.long_question, self.notes)
         groups = self._scored_groups(plan)
         done = 0
+        above = float("inf")  # what the steps before listed: every document scoring above
         cut = None if plan.long_question else self._cut(plan, groups, allowed)
-        if cut is not None:
-            pruned = self._pruned(plan, groups, allowed, cut, first)
-            if pruned is not None:
-                scored, found, ceiling = pruned
-                for s, d in _in_order(scored, first):
-                    if -s <= ceiling:
-                        break
-                    yield _listed(s, d, found)
-                    done += 1
+        steps = () if cut is None else self._pruned(plan, groups, allowed, cut, first)
+        for scored, found, ceiling in steps:
+            for s, d in _in_order(scored, first):
+                if -s <= ceiling:
+                    break
+                if -s > above:
+                    continue
+                yield _listed(s, d, found)
+                done += 1
+            above = ceiling
         scored, found = self._scored(plan, groups, allowed, None, None)
         for s, d in islice(_in_order(scored, max(first, done)), done, None):
             yield _listed(s, d, found)
 
     def _pruned(
         self, plan: Plan, groups: list[int], allowed: set[int] | None, cut: _Cut, first: int
-    ) -> tuple[list[tuple[float, int]], dict[int, Found], float] | None:
-        """The documents holding every unit scored, and the ceiling of the others; when
-        fewer than ``first`` of them clear it, once more with the documents holding any set
-        of units whose ceiling is above the ``first``-th best score (:meth:`_Cut.widened`).
-        None when that would score most documents anyway."""
+    ) -> Iterator[tuple[list[tuple[float, int]], dict[int, Found], float]]:
+        """The pruned steps, each scoring some documents: (-score, document) of each, what
+        each group found, and the ceiling of the others. First the documents holding every
+        group in their title (with the title factor at its full height they often fill the
+        first ``first`` alone: "cong an" scores 2,6xx articles instead of 19,946), when their
+        ``first``-th score clears that ceiling; then those holding every unit, widened once
+        when too few clear theirs (:meth:`_Cut.widened`). Stops where full scoring would cost
+        no more."""
+        if cut.titled is not None and len(cut.titled) >= first:
+            scored, found = self._scored(plan, groups, allowed, cut.titled, cut.sizes)
+            best = heapq.nsmallest(first, scored)
+            if best and -best[-1][0] > cut.titled_ceiling:
+                yield scored, found, cut.titled_ceiling
+        if len(cut.among) > PRUNE_SHARE * max(map(len, cut.units)):
+            return  # most documents holding any unit hold them all: as dear as all
         scored, found = self._scored(plan, groups, allowed, cut.among, cut.sizes)
         best = heapq.nsmallest(first, scored)
         floor = -best[-1][0] if best else 0.0
         if floor > cut.ceiling:
-            return scored, found, cut.ceiling
+            yield scored, found, cut.ceiling
+            return
         widened = cut.widened(floor)
         if widened is None or len(widened[0]) > PRUNE_SHARE * max(map(len, cut.units)):
-            return None
+            return
         among, ceiling = widened
         scored, found = self._scored(plan, groups, allowed, among, cut.sizes)
-        return scored, found, ceiling
+        yield scored, found, ceiling
 
     def _scored(
         self,
@@ -225,6 +245,9 @@ class Retrieval:
         sizes: dict[int | str, int] = {}
         units: list[set[int]] = []
         coverage = Coverage(ranking, ranking.coverage_power)
+        # the same units, with each group's title a unit of its own
+        by_title = Coverage(ranking, ranking.coverage_power)
+        titles: list[set[int]] = []
         bm25f = self._evidence.bm25f
         for i in groups:
             group = plan.groups[i]
@@ -232,7 +255,11 @@ class Retrieval:
             sizes[i] = len(holding)
             if holding:
                 units.append(holding)
-                coverage.add(bm25f.idf(len(holding)), self._evidence.ceiling(group), in_titles=True)
+                idf, top = bm25f.idf(len(holding)), self._evidence.ceiling(group)
+                coverage.add(idf, top, in_titles=True)
+                by_title.add(idf, top, in_titles=False)
+                titles.append(set().union(*map(self._evidence.titled, group.alternatives)))
+                by_title.add_title(idf)
         for _, term in plan.neighbours:
             holding = self._evidence.pair_holding(term)
             sizes[term] = len(holding)
@@ -240,16 +267,24 @@ class Retrieval:
             if self._evidence.is_word(term):
                 units.append(holding)
                 coverage.add(bm25f.idf(len(holding)), top, in_titles=False)
+                by_title.add(bm25f.idf(len(holding)), top, in_titles=False)
             else:
                 coverage.add_always(top)
+                by_title.add_always(top)
         if not units or len(units) > MAX_UNITS:
             return None
         among = set.intersection(*units)
-        if len(among) > PRUNE_SHARE * max(map(len, units)):
-            return None  # most documents holding any unit hold them all: nothing to save
         if allowed is not None:
             among &= allowed
-        return _Cut(among, sizes, units, coverage.ceilings())
+        titled = None
+        if len(among) >= TITLES_FROM:
+            titled = among.intersection(*titles)
+            if len(titled) > PRUNE_SHARE * len(among):
+                titled = None  # most hold every group in their title: nothing to save
+        if titled is None and len(among) > PRUNE_SHARE * max(map(len, units)):
+            return None  # most documents holding any unit hold them all: nothing to save
+        ceiling = by_title.highest() if titled is not None else 0.0
+        return _Cut(among, sizes, units, coverage.ceilings(), titled, ceiling)
 
     def matching(self, plan: Plan) -> set[int]:
         """The documents a filter or date order lists: holding every group of a short query
