@@ -3,8 +3,8 @@
 What each group of the query finds comes from :mod:`bgsearch.evidence`; here it is added up
 into one score per document (:func:`bgsearch.ranking.ranked_scores`) and sorted once, so the
 top N is exact and the same whatever N. A short query first scores only the documents holding
-all its words and lists them while they score above what any other document can reach
-(:class:`bgsearch.ranking.Coverage`): the same list, sooner.
+all its words (in their titles, then anywhere) and lists them while they score above what any
+other document can reach (:class:`bgsearch.ranking.Coverage`): the same list, sooner.
 """
 
 from __future__ import annotations
