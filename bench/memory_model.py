@@ -34,9 +34,11 @@ class Memory:
     """tf x IDF of every spelling in every document, and each document's total."""
 
     def __init__(self, folder: Path, title: float, norm: str) -> None:
-        counts: dict[str, Counter[str]] = {}
+        counts: dict[str, dict[str, float]] = {}
         for doc in documents(folder):
-            syllables = Counter(t.text.lower() for t in tokenize(doc.body))
+            syllables: dict[str, float] = defaultdict(float)
+            for t in tokenize(doc.body):
+                syllables[t.text.lower()] += 1
             for t in tokenize(doc.title):
                 syllables[t.text.lower()] += title
             counts[Path(doc.path).stem] = syllables
@@ -57,7 +59,7 @@ class Memory:
         self.totals = totals
 
     def log_likelihood(self, doc: str, words: list[str], accented: bool, eps: float) -> float:
-        syllables = self.counts.get(doc, Counter())
+        syllables = self.counts.get(doc, {})
         total = 0.0
         for word in words:
             forms = [word] if accented else self.spellings.get(word, ())
@@ -92,10 +94,8 @@ def main() -> None:
                 }
                 score = {d: math.log(max(s, 1e-12)) for d, s in listed}
                 for weight in WEIGHTS:
-                    order = sorted(
-                        listed, key=lambda h, w=weight: -(score[h[0]] + w * likelihood[h[0]])
-                    )
-                    top = [d for d, _ in order[:10]]
+                    blended = {d: score[d] + weight * likelihood[d] for d in score}
+                    top = sorted(blended, key=lambda d: -blended[d])[:10]
                     hit = next((i for i, d in enumerate(top) if d in q.relevant), None)
                     if hit is not None:
                         found[q.kind, typed, weight] += 1 / (hit + 1)

@@ -271,6 +271,6 @@ class Coverage:
                 held += idf
                 relevance += ceiling
                 titled += title
-        score = relevance * (held * share) ** self._power
-        factor = 1 + boost * (titled * share) ** steep
+        score = relevance * float((held * share) ** self._power)
+        factor = 1 + boost * float((titled * share) ** steep)
         return score * factor * (1 + 1e-9)  # sums in another order: a margin
