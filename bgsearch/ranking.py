@@ -250,23 +250,28 @@ class Coverage:
         """For each set of units but all of them (bit k of the index: unit k), the highest
         score of a document holding those units and no other (infinite when IDFs are not
         all positive: an index with more deleted documents than live ones)."""
-        return [self._ceiling(subset) for subset in range(2 ** len(self._units) - 1)]
+        share = self._share()
+        return [self._ceiling(subset, share) for subset in range(2 ** len(self._units) - 1)]
 
     def highest(self) -> float:
         """The highest of :meth:`ceilings`, from the sets lacking one unit only: each factor
         grows with the units held, so no smaller set comes higher."""
-        everything = 2 ** len(self._units) - 1
-        return max(self._ceiling(everything & ~(1 << k)) for k in range(len(self._units)))
+        share, everything = self._share(), 2 ** len(self._units) - 1
+        return max(self._ceiling(everything & ~(1 << k), share) for k in range(len(self._units)))
 
-    def _ceiling(self, subset: int) -> float:
-        units = self._units
-        if any(max(idf, title) <= 0 for idf, _, title in units):
+    def _share(self) -> float | None:
+        """1 / the units' total IDF; None when an IDF is not positive."""
+        if any(max(idf, title) <= 0 for idf, _, title in self._units):
+            return None
+        return 1.0 / sum(idf for idf, _, _ in self._units)
+
+    def _ceiling(self, subset: int, share: float | None) -> float:
+        if share is None:
             return math.inf
-        share = 1.0 / sum(idf for idf, _, _ in units)
         boost, steep = self._ranking.title_coverage_boost, self._ranking.title_coverage_power
         held = titled = 0.0
         relevance = self._always
-        for k, (idf, ceiling, title) in enumerate(units):
+        for k, (idf, ceiling, title) in enumerate(self._units):
             if subset >> k & 1:
                 held += idf
                 relevance += ceiling

@@ -145,7 +145,7 @@ class Retrieval:
         """The pruned steps, each scoring some documents: (-score, document) of each, what
         each group found, and the ceiling of the others. First the documents holding every
         group in their title (with the title factor at its full height they often fill the
-        first ``first`` alone: "cong an" scores 2,6xx articles instead of 19,946), when their
+        first ``first`` alone: "công an" scores 393 articles instead of 19,946), when their
         ``first``-th score clears that ceiling; then those holding every unit, widened once
         when too few clear theirs (:meth:`_Cut.widened`). Stops where full scoring would cost
         no more."""
