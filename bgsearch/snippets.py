@@ -151,7 +151,7 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
-    return [Token(t.text, t.start + start, t.end + start) for t in tokenize(text[start:end])]
+    return tokenize(text, start, end)
 
 
 @lru_cache(maxsize=256)
