@@ -220,9 +220,8 @@ class Coverage:
     ceiling to every document. A document holding units A, and not all of them, scores at
     most (sum of A's ceilings + the rest) * (A's IDF / total) ** power * (1 +
     title_coverage_boost * (A's title IDF / total) ** title_coverage_power): each factor
-    of :func:`ranked_scores` at its highest. A group's title IDF is counted either with the
-    group (a document holding it may hold it in its title) or by a title unit of its own
-    (held by the documents holding the group in their title: :meth:`add_title`).
+    of :func:`ranked_scores` at its highest (a group may be held in the title: its title
+    IDF counts with it; :meth:`highest_untitled` makes that a unit of its own).
     """
 
     def __init__(self, ranking: Ranking, power: float) -> None:
@@ -236,12 +235,6 @@ class Coverage:
         title coverage (a document holding it may hold it in its title)."""
         self._units.append((idf, ceiling, idf if in_titles else 0.0))
 
-    def add_title(self, idf: float) -> None:
-        """A unit held by the documents holding a group of weight ``idf`` in their title: it
-        counts in title coverage only (the group, a unit of its own, added ``in_titles=False``,
-        counts in coverage and adds its ceiling)."""
-        self._units.append((0.0, 0.0, idf))
-
     def add_always(self, ceiling: float) -> None:
         """A scored term that is no unit: at most ``ceiling`` for any document."""
         self._always += ceiling
@@ -250,28 +243,36 @@ class Coverage:
         """For each set of units but all of them (bit k of the index: unit k), the highest
         score of a document holding those units and no other (infinite when IDFs are not
         all positive: an index with more deleted documents than live ones)."""
-        share = self._share()
-        return [self._ceiling(subset, share) for subset in range(2 ** len(self._units) - 1)]
+        units = self._units
+        share = self._share(units)
+        return [self._ceiling(units, s, share) for s in range(2 ** len(units) - 1)]
 
-    def highest(self) -> float:
-        """The highest of :meth:`ceilings`, from the sets lacking one unit only: each factor
-        grows with the units held, so no smaller set comes higher."""
-        share, everything = self._share(), 2 ** len(self._units) - 1
-        return max(self._ceiling(everything & ~(1 << k), share) for k in range(len(self._units)))
+    def highest_untitled(self) -> float:
+        """The highest score of a document that lacks a unit or holds some group outside its
+        title: as :meth:`ceilings`, each group's title a unit of its own (held by the
+        documents holding the group in their title), from the sets lacking one unit only
+        (each factor grows with the units held, so no smaller set comes higher)."""
+        units = [(idf, ceiling, 0.0) for idf, ceiling, _ in self._units]
+        units += [(0.0, 0.0, title) for _, _, title in self._units if title > 0]
+        share, everything = self._share(units), 2 ** len(units) - 1
+        return max(self._ceiling(units, everything & ~(1 << k), share) for k in range(len(units)))
 
-    def _share(self) -> float | None:
+    @staticmethod
+    def _share(units: list[tuple[float, float, float]]) -> float | None:
         """1 / the units' total IDF; None when an IDF is not positive."""
-        if any(max(idf, title) <= 0 for idf, _, title in self._units):
+        if any(max(idf, title) <= 0 for idf, _, title in units):
             return None
-        return 1.0 / sum(idf for idf, _, _ in self._units)
+        return 1.0 / sum(idf for idf, _, _ in units)
 
-    def _ceiling(self, subset: int, share: float | None) -> float:
+    def _ceiling(
+        self, units: list[tuple[float, float, float]], subset: int, share: float | None
+    ) -> float:
         if share is None:
             return math.inf
         boost, steep = self._ranking.title_coverage_boost, self._ranking.title_coverage_power
         held = titled = 0.0
         relevance = self._always
-        for k, (idf, ceiling, title) in enumerate(self._units):
+        for k, (idf, ceiling, title) in enumerate(units):
             if subset >> k & 1:
                 held += idf
                 relevance += ceiling

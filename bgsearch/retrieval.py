@@ -245,9 +245,6 @@ class Retrieval:
         sizes: dict[int | str, int] = {}
         units: list[set[int]] = []
         coverage = Coverage(ranking, ranking.coverage_power)
-        # the same units, with each group's title a unit of its own
-        by_title = Coverage(ranking, ranking.coverage_power)
-        titles: list[set[int]] = []
         bm25f = self._evidence.bm25f
         for i in groups:
             group = plan.groups[i]
@@ -255,11 +252,7 @@ class Retrieval:
             sizes[i] = len(holding)
             if holding:
                 units.append(holding)
-                idf, top = bm25f.idf(len(holding)), self._evidence.ceiling(group)
-                coverage.add(idf, top, in_titles=True)
-                by_title.add(idf, top, in_titles=False)
-                titles.append(set().union(*map(self._evidence.titled, group.alternatives)))
-                by_title.add_title(idf)
+                coverage.add(bm25f.idf(len(holding)), self._evidence.ceiling(group), in_titles=True)
         for _, term in plan.neighbours:
             holding = self._evidence.pair_holding(term)
             sizes[term] = len(holding)
@@ -267,23 +260,26 @@ class Retrieval:
             if self._evidence.is_word(term):
                 units.append(holding)
                 coverage.add(bm25f.idf(len(holding)), top, in_titles=False)
-                by_title.add(bm25f.idf(len(holding)), top, in_titles=False)
             else:
                 coverage.add_always(top)
-                by_title.add_always(top)
         if not units or len(units) > MAX_UNITS:
             return None
         among = set.intersection(*units)
         if allowed is not None:
             among &= allowed
         titled = None
-        if len(among) >= TITLES_FROM:
+        if len(among) >= TITLES_FROM:  # the groups a unit counts in title coverage for
+            titles = [
+                set().union(*map(self._evidence.titled, plan.groups[i].alternatives))
+                for i in groups
+                if sizes[i]
+            ]
             titled = among.intersection(*titles)
             if len(titled) > PRUNE_SHARE * len(among):
                 titled = None  # most hold every group in their title: nothing to save
         if titled is None and len(among) > PRUNE_SHARE * max(map(len, units)):
             return None  # most documents holding any unit hold them all: nothing to save
-        ceiling = by_title.highest() if titled is not None else 0.0
+        ceiling = coverage.highest_untitled() if titled is not None else 0.0
         return _Cut(among, sizes, units, coverage.ceilings(), titled, ceiling)
 
     def matching(self, plan: Plan) -> set[int]:
