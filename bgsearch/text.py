@@ -343,7 +343,7 @@ def analyze(text: str) -> Analysis:
     folded = [f for _, f in forms]
     search = _BREAK.search
     pairs = [
-        left + PAIR_JOINER + right
+        left + PAIR_JOINER + right  # pair(left, right), inlined: a call per pair costs more
         for (left, right), gap in zip(pairwise(folded), gaps, strict=True)
         if gap == " " or not (search(gap) and any(c.isspace() for c in gap))
     ]
