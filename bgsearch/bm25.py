@@ -27,14 +27,17 @@ class BM25F:
         # Retrieval.rank); IDF still counts every document holding the term.
         self.among: set[int] | None = None
 
-    def score(self, fields: Iterable[tuple[str, float]], term: str) -> Scores:
-        """BM25F of ``term`` over (field, boost) (see :meth:`_bm25_from`)."""
+    def score(
+        self, fields: Iterable[tuple[str, float]], term: str, df: int | None = None
+    ) -> Scores:
+        """BM25F of ``term`` over (field, boost) (see :meth:`from_frequencies`); ``df``: the
+        IDF of that many documents instead of the term's own."""
         tfs = []
         for field, boost in fields:
             postings = self.postings(field, term)
             if postings:
                 tfs.append((postings, boost, field))
-        return self.from_frequencies(tfs)
+        return self.from_frequencies(tfs, df)
 
     def postings(self, field: str, term: str) -> dict[int, float]:
         """A term's postings; a folded syllable's from its exact spellings where they add
@@ -47,20 +50,22 @@ class BM25F:
             return self._reader.spelled_postings(field, exact, term, spellings)
         return self._reader.postings(field, term)
 
-    def from_frequencies(self, tfs: list[tuple[dict[int, float], float, str]]) -> Scores:
+    def from_frequencies(
+        self, tfs: list[tuple[dict[int, float], float, str]], df: int | None = None
+    ) -> Scores:
         """BM25F: the fields' length-normalised frequencies, weighted by their boosts, added
-        and saturated once (IDF from the documents holding the term in any of them); plus,
-        for a title, ``title_weight`` times its own BM25, so that a title match keeps its
-        weight however often the body repeats the word."""
+        and saturated once (IDF from the documents holding the term in any of them, or from
+        ``df``); plus, for a title, ``title_weight`` times its own BM25, so that a title
+        match keeps its weight however often the body repeats the word."""
         if not tfs:
             return {}
         ranking = self._ranking
         k1 = ranking.k1
         tfs = sorted(tfs, key=lambda t: -len(t[0]))
-        df = None
         if (among := self.among) is not None:
             # the same additions in the same order as unrestricted: the same floats
-            df = _holders(postings for postings, _, _ in tfs)
+            if df is None:
+                df = _holders(postings for postings, _, _ in tfs)
             tfs = [(_among(postings, among), boost, field) for postings, boost, field in tfs]
         if len(tfs) == 1 and not ranking.title_weight:
             # one field (most terms: bodies only): x / (k1 + x) with x = boost * k1 * tf /

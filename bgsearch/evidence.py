@@ -215,10 +215,21 @@ class Evidence:
         if alternative.kind not in (PREFIX, FUZZY):
             ((fields, term, _),) = terms
             return self.bm25f.score(fields, term)
+        blended = self._blended(terms)
         best: Scores = {}
         for fields, term, closeness in terms:
-            keep_best(best, self.bm25f.score(fields, term), closeness)
+            keep_best(best, self.bm25f.score(fields, term, blended), closeness)
         return best
+
+    def _blended(self, terms: list[tuple[list[tuple[str, float]], str, float]]) -> int:
+        """The document frequency every term a prefix or typo-tolerant word reaches scores
+        with: the first's, the word as typed when the index holds it (else the closest,
+        commonest). A look-alike is no better a match for being rare ("vng" for "vang~1"),
+        nor a common one worse ("và" for "vàng~2": its closeness says so)."""
+        if not terms:
+            return 0
+        fields, term, _ = terms[0]
+        return self._most_holding([f for f, _ in fields], term)
 
     def _terms(
         self, alternative: Alternative, places: tuple[Place, ...]
@@ -339,14 +350,13 @@ class Evidence:
             places = self._places[alternative.title_only]
             if alternative.kind == PHRASE:
                 top = bm25f.ceiling(len(self.holding(alternative)))
-            else:  # a document counts its best term, times its closeness (at most 1)
-                top = max(
-                    (
-                        closeness * bm25f.ceiling(self._most_holding([f for f, _ in fields], term))
-                        for fields, term, closeness in self._terms(alternative, places)
-                    ),
-                    default=0.0,
-                )
+            elif alternative.kind in (PREFIX, FUZZY):  # every term with one IDF (_folded)
+                terms = self._terms(alternative, places)
+                most = max((closeness for _, _, closeness in terms), default=0.0)
+                top = most * bm25f.ceiling(self._blended(terms))
+            else:
+                ((fields, term, _),) = self._terms(alternative, places)
+                top = bm25f.ceiling(self._most_holding([f for f, _ in fields], term))
             folded = max(folded, top)
             exact_fields = [p.exact for p in places]
             if alternative.exact and group.accented:

@@ -1,6 +1,7 @@
 """Prefix (``biên*``) and typo-tolerant (``tuần~2``) words: the index's terms they reach.
 
-The most frequent terms first, within the bounds of :class:`bgsearch.ranking.Ranking` ("th*"
+The closest terms first (the word as typed, then fewer edits before more), the most frequent
+first among equally close ones, within the bounds of :class:`bgsearch.ranking.Ranking` ("th*"
 reaches over a thousand words and millions of postings), each with how close it is to what was
 typed, which weighs its score (see :mod:`bgsearch.retrieval`).
 """
@@ -20,34 +21,36 @@ __all__ = ["expand"]
 def expand(
     reader: Postings, alternative: Alternative, ranking: Ranking
 ) -> tuple[list[tuple[str, float]], str | None]:
-    """The folded terms a prefix or fuzzy word reaches, most frequent first (at most
-    ``max_expansions`` and ``max_expansion_postings``), each with its closeness to the stem
-    (1.0 the stem itself); and a note for the user when some were left out."""
+    """The folded terms a prefix or fuzzy word reaches, closest first and the most frequent
+    first among equally close ones (at most ``max_expansions`` and
+    ``max_expansion_postings``), each with its closeness to the stem (1.0 the stem itself);
+    and a note for the user when some were left out. The stem itself always comes first: the
+    most frequent words within two edits of "vàng" ("và", "văn", "vào") once filled the
+    bounds and left "vàng" out."""
     stem = alternative.folded[0]
-    if alternative.kind == PREFIX:
-        terms = {t for f in (ix.TITLE_FOLDED, ix.BODY_FOLDED) for t in reader.terms_from(f, stem)}
+    fuzzy = alternative.kind != PREFIX
+    fields = (ix.TITLE_FOLDED, ix.BODY_FOLDED)
+    if fuzzy:
+        near = {t for f in fields for t in reader.terms_near(f, stem, alternative.distance)}
+        closeness = {t: 1.0 / (1 + edit_distance(stem, t)) for t in near}
     else:
-        terms = {
-            t
-            for f in (ix.TITLE_FOLDED, ix.BODY_FOLDED)
-            for t in reader.terms_near(f, stem, alternative.distance)
-        }
-    counted = sorted((-reader.doc_frequency(ix.BODY_FOLDED, t), t) for t in terms)
+        closeness = {t: len(stem) / len(t) for f in fields for t in reader.terms_from(f, stem)}
+    df = {t: reader.doc_frequency(ix.BODY_FOLDED, t) for t in closeness}
+    # the stem, then (typo-tolerant words) fewer edits before more, then the most frequent
+    counted = sorted(closeness, key=lambda t: (t != stem, -closeness[t] * fuzzy, -df[t], t))
     frequent: list[str] = []
     postings = 0
-    for minus_df, term in counted:
+    for term in counted:
         if frequent and (
             len(frequent) == ranking.max_expansions
-            or postings - minus_df > ranking.max_expansion_postings
+            or postings + df[term] > ranking.max_expansion_postings
         ):
             break
         frequent.append(term)
-        postings -= minus_df
+        postings += df[term]
     note = None
     if len(frequent) < len(counted):
         typed = stem + ("*" if alternative.kind == PREFIX else f"~{alternative.distance}")
         note = f"{typed} reaches {len(counted):,} words; searching the {len(frequent)}"
-        note += " most frequent"
-    if alternative.kind == PREFIX:
-        return [(t, len(stem) / len(t)) for t in frequent], note
-    return [(t, 1.0 / (1 + edit_distance(stem, t))) for t in frequent], note
+        note += " closest" if fuzzy else " most frequent"
+    return [(t, closeness[t]) for t in frequent], note

@@ -281,6 +281,33 @@ def test_prefix_and_typo_tolerant_words(tmp_path: Path) -> None:
     assert [hit["snippet"][a:b] for a, b in hit["highlights"]]  # expansions are highlighted
 
 
+def test_a_typo_tolerant_word_keeps_the_word_as_typed_within_its_bounds(tmp_path: Path) -> None:
+    # 40 words two edits from "vang", each commoner than it: the 32 most frequent once
+    # filled the bound and left "vàng" itself out
+    near = [f"va{a}{b}" for a in "bcdefh" for b in "klmpqrst"][:40]
+    articles = {
+        f"n{i:02}-{j}.txt": f"Tin {i}\n{w} {w}." for i, w in enumerate(near) for j in (1, 2)
+    }
+    articles["gold.txt"] = "Giá vàng\nGiá vàng hôm nay."
+    write_articles(tmp_path / "docs", articles)
+    assert bgsearch("index", "docs").exit_code == 0
+    run = bgsearch("query", "vàng~2", "--json", "-n", "3")
+    assert run.ids[0] == "gold.txt"
+    assert "searching the 32 closest" in run.stderr
+
+
+def test_a_rare_look_alike_does_not_outrank_the_word_as_typed(tmp_path: Path) -> None:
+    # each term a typo-tolerant word reaches scores with the IDF of the word as typed: "vng",
+    # held once, once outscored every "vàng" at half the closeness
+    articles = {f"v{i:02}.txt": f"Tin vàng {i}\nGiá vàng tăng {i}." for i in range(20)}
+    articles |= {f"o{i:02}.txt": f"Tin khác {i}\nThời tiết {i}." for i in range(10)}
+    articles["vng.txt"] = "Công ty VNG\nVNG lên sàn."
+    write_articles(tmp_path / "docs", articles)
+    assert bgsearch("index", "docs").exit_code == 0
+    listed = ids("vang~1", "-n", "30")
+    assert listed[-1] == "vng.txt" and len(listed) == 21
+
+
 def test_the_similar_heading_names_each_word_once_and_pairs_of_letters_only() -> None:
     from bgsearch.similar import _a_word, spelled
     from bgsearch.text import analyze

@@ -70,6 +70,8 @@ QUERIES = [
     "vàng OR gạo",
     "biên* tuần",
     "vàng~1 giá",
+    "vang~2 gia",
+    "gi* vang",
     "giá -vàng",
     "title:vàng giá",
     '"biên giới" tuần tra',
