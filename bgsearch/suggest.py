@@ -43,6 +43,8 @@ def suggest(searcher: Index, text: str) -> str | None:
         return None
     words = [t.text for t in tokens]
     decoded = decode_typing(words)
+    if decoded is not None and not _attested(searcher, words, decoded):
+        decoded = None  # "or" is Telex for "ỏ", and English far more often here
     if decoded is None:
         # A query typed with accents means its plain words are meant plain ("tuần tra
         # chung": chung has the level tone), and its accented words as typed, unless no
@@ -104,6 +106,21 @@ def _in_context(searcher: Index, words: list[str]) -> list[str] | None:
     if not counts:
         return None
     return list(counts.most_common(1)[0][0])
+
+
+def _attested(searcher: Index, typed: list[str], decoded: list[str]) -> bool:
+    """Whether each word decoding changed is held by more articles decoded than as typed
+    (accents aside): "gias" by none, "or" by more than "ỏ"."""
+
+    def held(term: str, fields: tuple[str, ...]) -> int:
+        return sum(searcher.reader.doc_frequency(f, term) for f in fields)
+
+    folded = (ix.TITLE_FOLDED, ix.BODY_FOLDED)
+    return all(
+        held(exact_form(d), ix.EXACT_FIELDS) > held(folded_form(t), folded)
+        for t, d in zip(typed, decoded, strict=True)
+        if folded_form(t) != folded_form(d)
+    )
 
 
 def _unseen(searcher: Index, word: str) -> bool:

@@ -220,6 +220,21 @@ def test_no_suggestion_for_accented_or_foreign_queries(seed_index: Path, typed: 
         "query", "--index", str(seed_index), "--json", typed).records)  # fmt: skip
 
 
+def test_an_english_word_that_reads_as_telex_is_not_respelled(tmp_path: Path) -> None:
+    # "or" is Telex for "ỏ": suggested, before, for every query holding "or"
+    articles = {
+        f"en{i}.txt": f"Go home {i}\nGo Hardwell or go home, {i} or more." for i in range(3)
+    }
+    articles["vi.txt"] = "Giá vàng\nGiá vàng hôm nay."
+    write_articles(tmp_path / "docs", articles)
+    assert bgsearch("index", "docs").exit_code == 0
+    for typed in ("or", "home or"):
+        run = bgsearch("query", "--json", typed)
+        assert {r["suggestion"] for r in run.records} == {None}, typed
+    (hit,) = bgsearch("query", "--json", "gias vangf").records
+    assert hit["searched"] == "giá vàng"  # Telex the index bears out: still decoded
+
+
 def test_a_batch_gives_every_query_a_record_and_reads_utf8(seed_index: Path) -> None:
     batch = "\ufefftuần tra\nxyzzyq\nbiên giới\n".encode()
     run = bgsearch("query", "--index", str(seed_index), "--json", "-n", "1", "-", input=batch)
