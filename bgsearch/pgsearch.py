@@ -72,7 +72,8 @@ class PgSearcher(Searcher):
         self._conn = conn
         self._searcher = _Documents(reader, conn)
         self._retrieval = Retrieval(reader, ranking)
-        self._copies = Copies(reader, reader.stored_fields)
+        self._read = {}
+        self._copies = Copies(reader, self._stored)
 
     def _allowed(self, filters: Filters, dated: bool) -> set[int] | None:
         """The documents the filters allow (None: all), as the folder index's: dated within
