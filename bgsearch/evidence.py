@@ -65,7 +65,7 @@ class Evidence:
         self._words: dict[str, bool] = {}
         self._notes: list[str] = []
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
-        self._expanded: dict[Alternative, list[tuple[str, float]]] = {}
+        self._reached: dict[tuple[Alternative, bool], list[tuple[str, float]]] = {}
         self._holders: dict[Alternative, set[int]] = {}
 
     def start(self, long_question: bool, notes: list[str]) -> None:
@@ -73,7 +73,7 @@ class Evidence:
         self.bm25f = self._scorers[long_question]
         self._notes = notes
         self._phrases = {}
-        self._expanded = {}
+        self._reached = {}
         self._holders = {}
 
     def long_scorer(self) -> BM25F:
@@ -125,7 +125,11 @@ class Evidence:
             scores = self._folded(alternative, places)
             folded = best_of(folded, scores)
             if alternative.exact and exactly is not None:
-                bonus, held = self._exact(alternative, places, scores)
+                if alternative.kind in (PREFIX, FUZZY):  # the exact terms the stem reaches
+                    bonus = self._expanded(self._terms(alternative, places, exact=True))
+                    held = set(bonus)
+                else:
+                    bonus, held = self._exact(alternative, places, scores)
                 exact = best_of(exact, bonus)
                 exactly |= held
             elif (
@@ -215,6 +219,11 @@ class Evidence:
         if alternative.kind not in (PREFIX, FUZZY):
             ((fields, term, _),) = terms
             return self.bm25f.score(fields, term)
+        return self._expanded(terms)
+
+    def _expanded(self, terms: list[tuple[list[tuple[str, float]], str, float]]) -> Scores:
+        """The terms a prefix or typo-tolerant word reaches, each scored with one IDF
+        (:meth:`_blended`) times its closeness, a document counting its best."""
         blended = self._blended(terms)
         best: Scores = {}
         for fields, term, closeness in terms:
@@ -232,13 +241,15 @@ class Evidence:
         return self._most_holding([f for f, _ in fields], term)
 
     def _terms(
-        self, alternative: Alternative, places: tuple[Place, ...]
+        self, alternative: Alternative, places: tuple[Place, ...], exact: bool = False
     ) -> list[tuple[list[tuple[str, float]], str, float]]:
         """(fields with boosts, folded term, closeness) of each term that finds a word, a
-        pair, or a prefix or typo-tolerant word (the terms it reaches)."""
+        pair, or a prefix or typo-tolerant word (the terms it reaches; ``exact``: the exact
+        terms its accented stem reaches)."""
         if alternative.kind in (PREFIX, FUZZY):
-            fields = [(p.folded, p.boost) for p in places]
-            return [(fields, term, closeness) for term, closeness in self.expansions(alternative)]
+            fields = [(p.exact if exact else p.folded, p.boost) for p in places]
+            reached = self.expansions(alternative, exact)
+            return [(fields, term, closeness) for term, closeness in reached]
         fields = [(p.pairs if alternative.kind == PAIR else p.folded, p.boost) for p in places]
         return [(fields, alternative.folded[0], 1.0)]
 
@@ -284,16 +295,18 @@ class Evidence:
             )
         return self.bm25f.from_frequencies(tfs)
 
-    def expansions(self, alternative: Alternative) -> list[tuple[str, float]]:
-        """The folded terms a prefix or fuzzy word reaches, most frequent first (at most
-        ``max_expansions``), each with its closeness to the stem (1.0 the stem itself).
-        Found once per query: ranking and highlighting both ask."""
-        if alternative not in self._expanded:
-            terms, note = expand(self._reader, alternative, self._ranking)
-            self._expanded[alternative] = terms
-            if note and note not in self._notes:
+    def expansions(self, alternative: Alternative, exact: bool = False) -> list[tuple[str, float]]:
+        """The folded terms a prefix or fuzzy word reaches (``exact``: the exact terms its
+        accented stem reaches), closest first (see :func:`expand`), each with its closeness
+        to the stem (1.0 the stem itself). Found once per query: ranking and highlighting
+        both ask."""
+        key = (alternative, exact)
+        if key not in self._reached:
+            terms, note = expand(self._reader, alternative, self._ranking, exact)
+            self._reached[key] = terms
+            if note and not exact and note not in self._notes:
                 self._notes.append(note)
-        return self._expanded[alternative]
+        return self._reached[key]
 
     def excluded(self, plan: Plan) -> set[int]:
         gone: set[int] = set()
@@ -359,7 +372,11 @@ class Evidence:
                 top = bm25f.ceiling(self._most_holding([f for f, _ in fields], term))
             folded = max(folded, top)
             exact_fields = [p.exact for p in places]
-            if alternative.exact and group.accented:
+            if alternative.exact and group.accented and alternative.kind in (PREFIX, FUZZY):
+                terms = self._terms(alternative, places, exact=True)  # as find: _expanded
+                most = max((closeness for _, _, closeness in terms), default=0.0)
+                exact = max(exact, most * bm25f.ceiling(self._blended(terms)))
+            elif alternative.exact and group.accented:
                 # the exact syllables' mean, or the folded scores themselves (_exact)
                 rarest = max(
                     bm25f.ceiling(self._most_holding(exact_fields, e)) for e in alternative.exact

@@ -107,8 +107,9 @@ def _alternative(unit: Unit, plain_is_exact: bool = False, excluding: bool = Fal
     folded = tuple(f for _, f in forms)
     exact = tuple(e for e, f in forms if e != f or (plain_is_exact and e.isalpha()))
     title_only = unit.field == TITLE
-    if unit.kind != WORD:
-        return Alternative(unit.kind, folded[:1], (), title_only, unit.distance)
+    if unit.kind != WORD:  # a prefix or typo-tolerant word: its stem, as typed if accented
+        accented = tuple(e for e, f in forms[:1] if e != f)
+        return Alternative(unit.kind, folded[:1], accented, title_only, unit.distance)
     if len(forms) == 1:
         return Alternative(WORD, folded, exact, title_only)
     if excluding:

@@ -323,6 +323,23 @@ def test_a_rare_look_alike_does_not_outrank_the_word_as_typed(tmp_path: Path) ->
     assert listed[-1] == "vng.txt" and len(listed) == 21
 
 
+def test_an_accented_prefix_ranks_its_own_spelling_first(tmp_path: Path) -> None:
+    # as an accented word does: "biên*" once listed articles full of "biển" first
+    write_articles(
+        tmp_path / "docs",
+        {
+            "sea.txt": "Biển xanh\nBiển đẹp, biển lặng, biển sâu, sóng biển.",
+            "border.txt": "Đồn mới\nĐồn biên phòng làm nhiệm vụ.",
+            "other.txt": "Tin khác\nThời tiết hôm nay.",
+        },
+    )
+    assert bgsearch("index", "docs").exit_code == 0
+    assert ids("biên*") == ["border.txt", "sea.txt"]
+    assert sorted(ids("biên~1")) == ["border.txt", "sea.txt"]  # a tone is one edit
+    assert ids("biển*") == ["sea.txt", "border.txt"]
+    assert sorted(ids("bien*")) == ["border.txt", "sea.txt"]  # without accents: either
+
+
 def test_the_similar_heading_names_each_word_once_and_pairs_of_letters_only() -> None:
     from bgsearch.similar import _a_word, spelled
     from bgsearch.text import analyze
