@@ -1,5 +1,5 @@
 """A study, not a feature: would a query-likelihood "memory" model lift bgsearch's known-item
-ranking? Re-ranks bgsearch's first 100 hits of each known-item dev question by
+ranking? Re-ranks bgsearch's first 100 hits (``--window``) of each known-item dev question by
 
     log(bgsearch score) + weight * sum over query words of log(m(d, w) / Z(d) + eps)
 
@@ -8,7 +8,8 @@ to w for a word typed without accents; the word as typed otherwise), a title's s
 counting ``--title`` times, and Z(d) the same sum over every syllable of d (``--norm z``) or
 its length times the corpus's mean IDF (``--norm length``, what an index already keeps). It is
 how the known-item questions are drawn (body syllables by tf x IDF, see the eval README), and
-prints MRR@10 per kind and typing for each weight (weight 0 is bgsearch as it is).
+prints MRR@10 per kind and typing for each weight (weight 0 is bgsearch as it is). ``--window
+20`` re-ranks only the first 20, the rest following in bgsearch's order (a second phase).
 
     python bench/memory_model.py --eval ../shared/eval --work /tmp/rel --title 5
 
@@ -75,6 +76,9 @@ def main() -> None:
     parser.add_argument("--title", type=float, default=5.0, help="a title syllable counts this")
     parser.add_argument("--norm", choices=("z", "length"), default="z")
     parser.add_argument("--eps", type=float, default=1e-5)
+    parser.add_argument(
+        "--window", type=int, default=100, help="re-rank the first N hits (the rest follow)"
+    )
     args = parser.parse_args()
     questions = load_questions(args.eval / "known-item-dev.jsonl")
     memory = Memory(args.work / "known-item-docs", args.title, args.norm)
@@ -93,9 +97,11 @@ def main() -> None:
                     d: memory.log_likelihood(d, words, accented, args.eps) for d, _ in listed
                 }
                 score = {d: math.log(max(s, 1e-12)) for d, s in listed}
+                window = [d for d, _ in listed[: args.window]]
+                rest = [d for d, _ in listed[args.window :]]
                 for weight in WEIGHTS:
-                    blended = {d: score[d] + weight * likelihood[d] for d in score}
-                    top = sorted(blended, key=lambda d: -blended[d])[:10]
+                    blended = {d: score[d] + weight * likelihood[d] for d in window}
+                    top = (sorted(blended, key=lambda d: -blended[d]) + rest)[:10]
                     hit = next((i for i, d in enumerate(top) if d in q.relevant), None)
                     if hit is not None:
                         found[q.kind, typed, weight] += 1 / (hit + 1)
