@@ -320,7 +320,8 @@ def test_a_rare_look_alike_does_not_outrank_the_word_as_typed(tmp_path: Path) ->
     write_articles(tmp_path / "docs", articles)
     assert bgsearch("index", "docs").exit_code == 0
     listed = ids("vang~1", "-n", "30")
-    assert listed[-1] == "vng.txt" and len(listed) == 21
+    assert listed[-1] == "vng.txt"
+    assert len(listed) == 21
 
 
 def test_an_accented_prefix_ranks_its_own_spelling_first(tmp_path: Path) -> None:
