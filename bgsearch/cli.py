@@ -2,10 +2,10 @@
 
 Start-up matters for a tool run once per query: this module imports neither Whoosh nor Rich at
 module level (ruff's TID253 keeps it so), and ``--help``, ``--version`` and completion never
-load them. Results go to stdout; progress, summaries, warnings and errors go to stderr.
+load them. Its annotations are objects, not strings (no ``from __future__ import
+annotations``): Typer reads every command's signature on each run, and evaluating 160 strings
+took 3 ms of the 10 that ``--help`` takes after the imports. Results go to stdout; progress, summaries, warnings and errors go to stderr.
 """
-
-from __future__ import annotations
 
 import os
 import sys
@@ -270,7 +270,7 @@ def query_command(  # noqa: PLR0917 - one parameter per option, as Typer declare
             batch = query == "-"
             for text in queries(query):
 
-                def search(words: str) -> list[Hit]:
+                def search(words: str) -> "list[Hit]":
                     return searcher.search(
                         words, limit, filters=chosen, sort=sort, collapse=not every_copy
                     )
