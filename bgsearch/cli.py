@@ -4,7 +4,8 @@ Start-up matters for a tool run once per query: this module imports neither Whoo
 module level (ruff's TID253 keeps it so), and ``--help``, ``--version`` and completion never
 load them. Its annotations are objects, not strings (no ``from __future__ import
 annotations``): Typer reads every command's signature on each run, and evaluating 160 strings
-took 3 ms of the 10 that ``--help`` takes after the imports. Results go to stdout; progress, summaries, warnings and errors go to stderr.
+took 3 ms of the 10 that ``--help`` takes after the imports. Results go to stdout; progress,
+summaries, warnings and errors go to stderr.
 """
 
 import os
