@@ -131,17 +131,17 @@ class PgReader:
         )
         return [t for (t,) in rows if t.startswith(prefix)]
 
-    def terms_near(self, field: str, stem: str, distance: int) -> list[str]:
-        """The terms within ``distance`` edits of ``stem``, sharing its first letter (only
-        terms of a length within reach are read)."""
+    def terms_near(self, field: str, stem: str, distance: int, prefix: int = 1) -> list[str]:
+        """The terms within ``distance`` edits of ``stem``, sharing its first ``prefix``
+        letters (only terms of a length within reach are read)."""
         rows = self._conn.execute(
             """SELECT DISTINCT term FROM bgsearch_postings
                WHERE field = %s AND term >= %s AND term < %s
                AND length(term) BETWEEN %s AND %s""",
             (
                 FIELD_CODES[field],
-                stem[:1],
-                stem[:1] + "\U0010ffff",
+                stem[:prefix],
+                stem[:prefix] + "\U0010ffff",
                 len(stem) - distance,
                 len(stem) + distance,
             ),

@@ -51,7 +51,7 @@ class Postings(Protocol):
 
     def terms_from(self, field: str, prefix: str) -> list[str]: ...
 
-    def terms_near(self, field: str, stem: str, distance: int) -> list[str]: ...
+    def terms_near(self, field: str, stem: str, distance: int, prefix: int = 1) -> list[str]: ...
 
     def lengths(self, field: str) -> list[int]: ...
 
@@ -201,12 +201,12 @@ class IndexReader:
         }
         return sorted(found)
 
-    def terms_near(self, field: str, stem: str, distance: int) -> list[str]:
+    def terms_near(self, field: str, stem: str, distance: int, prefix: int = 1) -> list[str]:
         """The terms of ``field`` within ``distance`` edits of ``stem``, sharing its first
-        letter (Whoosh's fuzzy term expansion)."""
+        ``prefix`` letters (Whoosh's fuzzy term expansion)."""
         from whoosh import query as wq
 
-        fuzzy = wq.FuzzyTerm(field, stem, maxdist=distance, prefixlength=1)
+        fuzzy = wq.FuzzyTerm(field, stem, maxdist=distance, prefixlength=prefix)
         return sorted({term_text(t) for t in fuzzy._btexts(self._searcher.reader())})
 
     def lengths(self, field: str) -> list[int]:
