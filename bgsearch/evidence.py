@@ -136,9 +136,13 @@ class Evidence:
                 alternative.kind == WORD and not alternative.exact and self._ranking.variant_weight
             ):
                 exact = best_of(exact, self._variants(alternative.folded[0], places))
-        titled = set().union(*(self.titled(a) for a in group.alternatives))
+        titled = self.group_titled(group)
         size = len(folded) if size is None else size
         return Found(folded, exact, exactly, self.bm25f.idf(size), titled, size)
+
+    def group_titled(self, group: GroupPlan) -> set[int]:
+        """The documents holding ``group`` (any of its alternatives) in their title."""
+        return set().union(*map(self.titled, group.alternatives))
 
     def titled(self, alternative: Alternative) -> set[int]:
         """The documents holding an alternative in their title: in any spelling, or, with
@@ -229,6 +233,12 @@ class Evidence:
         for fields, term, closeness in terms:
             keep_best(best, self.bm25f.score(fields, term, blended), closeness)
         return best
+
+    def _expanded_ceiling(self, terms: list[tuple[list[tuple[str, float]], str, float]]) -> float:
+        """A score no document reaches in :meth:`_expanded`: every term scores with one IDF,
+        times its closeness."""
+        most = max((closeness for _, _, closeness in terms), default=0.0)
+        return most * self.bm25f.ceiling(self._blended(terms))
 
     def _blended(self, terms: list[tuple[list[tuple[str, float]], str, float]]) -> int:
         """The document frequency every term a prefix or typo-tolerant word reaches scores
@@ -363,19 +373,16 @@ class Evidence:
             places = self._places[alternative.title_only]
             if alternative.kind == PHRASE:
                 top = bm25f.ceiling(len(self.holding(alternative)))
-            elif alternative.kind in (PREFIX, FUZZY):  # every term with one IDF (_folded)
-                terms = self._terms(alternative, places)
-                most = max((closeness for _, _, closeness in terms), default=0.0)
-                top = most * bm25f.ceiling(self._blended(terms))
+            elif alternative.kind in (PREFIX, FUZZY):
+                top = self._expanded_ceiling(self._terms(alternative, places))
             else:
                 ((fields, term, _),) = self._terms(alternative, places)
                 top = bm25f.ceiling(self._most_holding([f for f, _ in fields], term))
             folded = max(folded, top)
             exact_fields = [p.exact for p in places]
             if alternative.exact and group.accented and alternative.kind in (PREFIX, FUZZY):
-                terms = self._terms(alternative, places, exact=True)  # as find: _expanded
-                most = max((closeness for _, _, closeness in terms), default=0.0)
-                exact = max(exact, most * bm25f.ceiling(self._blended(terms)))
+                terms = self._terms(alternative, places, exact=True)
+                exact = max(exact, self._expanded_ceiling(terms))
             elif alternative.exact and group.accented:
                 # the exact syllables' mean, or the folded scores themselves (_exact)
                 rarest = max(

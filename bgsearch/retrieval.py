@@ -269,11 +269,7 @@ class Retrieval:
             among &= allowed
         titled = None
         if len(among) >= TITLES_FROM:  # the groups a unit counts in title coverage for
-            titles = [
-                set().union(*map(self._evidence.titled, plan.groups[i].alternatives))
-                for i in groups
-                if sizes[i]
-            ]
+            titles = [self._evidence.group_titled(plan.groups[i]) for i in groups if sizes[i]]
             titled = among.intersection(*titles)
             if len(titled) > PRUNE_SHARE * len(among):
                 titled = None  # most hold every group in their title: nothing to save

@@ -108,16 +108,17 @@ def _in_context(searcher: Index, words: list[str]) -> list[str] | None:
     return list(counts.most_common(1)[0][0])
 
 
+def _held(searcher: Index, term: str, fields: tuple[str, ...] = ix.EXACT_FIELDS) -> int:
+    """How many articles hold ``term`` in each of ``fields``, added up."""
+    return sum(searcher.reader.doc_frequency(f, term) for f in fields)
+
+
 def _attested(searcher: Index, typed: list[str], decoded: list[str]) -> bool:
     """Whether each word decoding changed is held by more articles decoded than as typed
     (accents aside): "gias" by none, "or" by more than "ỏ"."""
-
-    def held(term: str, fields: tuple[str, ...]) -> int:
-        return sum(searcher.reader.doc_frequency(f, term) for f in fields)
-
     folded = (ix.TITLE_FOLDED, ix.BODY_FOLDED)
     return all(
-        held(exact_form(d), ix.EXACT_FIELDS) > held(folded_form(t), folded)
+        _held(searcher, exact_form(d)) > _held(searcher, folded_form(t), folded)
         for t, d in zip(typed, decoded, strict=True)
         if folded_form(t) != folded_form(d)
     )
@@ -125,15 +126,14 @@ def _attested(searcher: Index, typed: list[str], decoded: list[str]) -> bool:
 
 def _unseen(searcher: Index, word: str) -> bool:
     """Whether no article spells ``word`` (accents and all) as typed."""
-    exact = exact_form(word)
-    return not any(searcher.reader.doc_frequency(f, exact) for f in ix.EXACT_FIELDS)
+    return not _held(searcher, exact_form(word))
 
 
 def _likely(searcher: Index, word: str) -> str:
     """The spelling of an unaccented word most frequent in the index, or the word."""
     best, best_count = word, 0
     for variant in accent_variants(folded_form(word)):
-        count = sum(searcher.reader.doc_frequency(f, variant) for f in ix.EXACT_FIELDS)
+        count = _held(searcher, variant)
         if count > best_count:
             best, best_count = variant, count
     return word if best == word.lower() else best
