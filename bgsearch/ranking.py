@@ -53,10 +53,9 @@ IDF, which no index keeps (the length instead: 0.779), and a bound for pruning: 
 Re-ranking only the first 20 (a second phase, scores raised, never lowered, so the top N stays
 the same whatever N) keeps the gain: 0.782 with the total (0.783 over 100), 0.779 with the
 length (title syllables counting 5, 10 or 20, eps 3e-6 to 1e-4, a title share mixed in:
-0.772-0.783). The
-total at query time needs the IDF of every syllable of the 20 articles: 1,845 lookups for
-"chuyen mang" on the corpus, 63 microseconds each through Whoosh (116 ms warm, 524 ms cold),
-where the whole query takes 40: not built either.
+0.772-0.783). The total at query time needs the IDF of every syllable of the 20 articles:
+1,845 lookups for "chuyen mang" on the corpus, 63 microseconds each through Whoosh (116 ms
+warm, 524 ms cold), where the whole query takes 40: not built either.
 """
 
 from __future__ import annotations
