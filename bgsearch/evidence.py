@@ -142,9 +142,9 @@ class Evidence:
 
     def group_titled(self, group: GroupPlan) -> set[int]:
         """The documents holding ``group`` (any of its alternatives) in their title."""
-        return set().union(*map(self.titled, group.alternatives))
+        return set().union(*map(self._titled, group.alternatives))
 
-    def titled(self, alternative: Alternative) -> set[int]:
+    def _titled(self, alternative: Alternative) -> set[int]:
         """The documents holding an alternative in their title: in any spelling, or, with
         ``exact_titles``, its accented syllables as typed ("viện do" is no title for "viên
         độ")."""
