@@ -2,7 +2,8 @@
 
 One model scores every document that holds any query word; nothing is fenced off in tiers, so
 ``score`` never increases down a list and the top N is the same whatever N (it is the first N
-of one total order: score, then document number). Whoosh's collector is not used: it
+of one total order: score, then document number, the first 20 then re-ranked among themselves
+by the second phase below, whatever N). Whoosh's collector is not used: it
 re-optimised its matcher every 10 matches and then dropped optional clauses, so the top N
 depended on N.
 
@@ -44,18 +45,14 @@ it (known-item: body-rare, phrase, title-rare, each typed with / without accents
 / without). Baseline on that sample: known-item 0.633 / 0.445, 0.563 / 0.451, 0.866 / 0.646;
 vicov 0.316 / 0.274.
 
-What is left on the table: ``bench/memory_model.py`` re-ranks the first 100 hits with the
-likelihood of the question under the way the known-item questions are drawn (syllables by tf
-x IDF of the article's own spellings, over each article's total tf x IDF): at weight 0.2, all
-1,122, known-item with / without accents 0.846 / 0.771 -> 0.854 / 0.783 (body-rare 0.718 /
-0.533, phrase 0.890 / 0.884, title-rare 0.955 / 0.931). It needs each article's total tf x
-IDF, which no index keeps (the length instead: 0.779), and a bound for pruning: not built.
-Re-ranking only the first 20 (a second phase, scores raised, never lowered, so the top N stays
-the same whatever N) keeps the gain: 0.782 with the total (0.783 over 100), 0.779 with the
-length (title syllables counting 5, 10 or 20, eps 3e-6 to 1e-4, a title share mixed in:
-0.772-0.783). The total at query time needs the IDF of every syllable of the 20 articles:
-1,845 lookups for "chuyen mang" on the corpus, 63 microseconds each through Whoosh (116 ms
-warm, 524 ms cold), where the whole query takes 40: not built either.
+A second phase (:mod:`bgsearch.rescore`) re-ranks a short query's first ``memory_window``
+hits by the likelihood of the query under the way a reader remembering an article types it
+(the way the known-item questions are drawn: syllables by tf x IDF of the article's own
+spellings), over the article's length: ``bench/memory_model.py`` found it, ``bench/
+fit_ranking.py`` set its knobs (below). Over the article's total tf x IDF instead of its length
+it did no better in the first 20 (0.782 known-item without accents, against 0.780), and would
+need the IDF of every syllable of the 20 articles: 1,845 lookups for "chuyen mang" on the
+corpus, 63 microseconds each through Whoosh, where the whole query takes 40 ms.
 """
 
 from __future__ import annotations
@@ -174,6 +171,24 @@ class Ranking:
     # 3,974: 0.10 gave 0.337 / 0.335, 0.20 gives 0.342 / 0.340, 0.30 0.342 / 0.338, 0.50
     # 0.346 / 0.339; a 5,000-word query takes 1.07 s of CPU at 0.10 and 0.20 alike.
     common_word_share: float = 0.20
+    # The second phase (bgsearch.rescore): a short query of plain words re-ranks its first
+    # ``memory_window`` hits by log(score) + ``memory_weight`` x the likelihood of the query
+    # under each article's tf x IDF (a title's syllables counting ``memory_title`` times;
+    # ``memory_eps`` where an article lacks a word). 0: off. bench/fit_ranking.py, known-item,
+    # all 1,122 (body-rare, phrase, title-rare, with / without accents), from 0.687 / 0.500,
+    # 0.901 / 0.891, 0.951 / 0.923 (weight 0): weight 0.15 0.711 / 0.524, 0.889 / 0.887,
+    # 0.953 / 0.930 (eps 5e-6; 2e-5: 0.709 / 0.523, the rest the same); 0.2 0.710 / 0.530,
+    # 0.884 / 0.878, 0.959 / 0.931 (phrases, whose titles hold them side by side, lose what
+    # the others gain); title 10: 0.698 / 0.519, 0.894 / 0.885, 0.958 / 0.934; 20: 0.687 /
+    # 0.497; window 10: 0.705 / 0.520, 0.889 / 0.887, 0.953 / 0.929; 30: as 20. A query
+    # holding a multi-syllable word is remembered with its neighbours side by side (their
+    # pair terms weigh as words do): weight 0.15 then 0.711 / 0.524, 0.894 / 0.888, 0.954 /
+    # 0.931 (0.2: 0.710 / 0.530, 0.888 / 0.881, 0.958 / 0.931), and "tuan tra chung" lists
+    # the seed holding "tuần tra chung" first again (words alone put "Sơ kết…" first).
+    memory_window: int = 20
+    memory_weight: float = 0.15
+    memory_title: float = 5.0
+    memory_eps: float = 5e-6
     # Bounds on the worst queries (issue "trust": under about 2 s on the 38,093 articles).
     # Prefix and typo-tolerant words: the most frequent terms they reach, at most this many
     # and this many postings in all ("th*" reaches 1,000+ words and millions of postings).

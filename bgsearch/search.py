@@ -11,12 +11,14 @@ syndicated copies, and hits with their snippets.
 from __future__ import annotations
 
 import difflib
+import math
 import pickle
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from bgsearch.plan import Plan, make_plan
 from bgsearch.postings import IndexReader, term_text
 from bgsearch.querylang import WORD, ParsedQuery, parse
 from bgsearch.ranking import RANKING, Ranking
+from bgsearch.rescore import Memory, remembered, rescored
 from bgsearch.retrieval import Retrieval, Scored
 from bgsearch.similar import spelled, telling_terms
 from bgsearch.snippets import Snippet, best_passage, highlight_all, matched_spans
@@ -131,7 +134,10 @@ class Searcher:
             if allowed is not _ALL and not allowed:
                 return []
             if sort == "relevance":
-                ranked: Iterable[Scored] = self._retrieval.rank(plan, allowed, first=limit)
+                window = self._ranking.memory_window
+                ranked: Iterable[Scored] = self._rescored(
+                    plan, self._retrieval.rank(plan, allowed, first=max(limit, window))
+                )
             else:
                 ranked = self._by_date(plan, allowed, newest_first=sort == "-date")
             found = self._copies.distinct(ranked, limit, allowed, collapse)
@@ -143,6 +149,33 @@ class Searcher:
             if hits and suggest and (suggestion := self.suggest(text)):
                 hits = [replace(hit, suggestion=suggestion) for hit in hits]
             return hits
+
+    def _rescored(self, plan: Plan, ranked: Iterable[Scored]) -> Iterable[Scored]:
+        """The second phase (:mod:`bgsearch.rescore`), for a short query of plain words."""
+        ranking = self._ranking
+        retrieval = self._retrieval
+        query = remembered(plan, retrieval.is_word)
+        if query is None or not ranking.memory_weight:
+            return ranked
+        reader = retrieval.reader
+        documents = reader.doc_count
+
+        def idf(field: str, term: str) -> float:
+            # deleted articles count in a frequency until merged: never above the count
+            held = max(1, reader.doc_frequency(field, term))
+            return math.log(max(documents, held) / held)
+
+        def likelihood(docnum: int) -> float:
+            stored = self._stored(docnum)
+            memory = Memory(stored[ix.TITLE], stored[ix.BODY], query, ranking.memory_title)
+            return memory.log_likelihood(
+                query,
+                partial(idf, ix.BODY_EXACT),
+                partial(idf, ix.BODY_PAIRS),
+                ranking.memory_eps,
+            )
+
+        return rescored(ranked, ranking.memory_window, likelihood, ranking.memory_weight)
 
     @property
     def documents(self) -> int:

@@ -39,6 +39,7 @@ __all__ = [
     "is_syllable",
     "normalize",
     "pair",
+    "syllables",
     "term_forms",
     "tokenize",
 ]
@@ -107,6 +108,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         if to - at <= MAX_TOKEN_CHARS:
             tokens.append(Token(m.group(), at, to))
     return tokens
+
+
+def syllables(text: str) -> list[str]:
+    """The syllables of normalised ``text`` as written, without offsets: :func:`tokenize`'s,
+    the same way :func:`analyze` reads them (a run too long to be a word included)."""
+    return _TOKEN.findall(text)
 
 
 # --- folding -------------------------------------------------------------------------------

@@ -191,3 +191,30 @@ def test_date_order_keeps_multi_syllable_words_together(tmp_path: Path) -> None:
     ids = bgsearch("query", "--json", "--sort", "-date", "giá vàng").ids
     assert "apart.txt" not in ids
     assert ids[0] == "word.txt"
+
+
+def test_the_second_phase_puts_first_the_article_a_reader_remembers(tmp_path: Path) -> None:
+    # one article has the words in its title, among 300 others; one is about them, short,
+    # saying them three times: a reader typing "kho báu" remembers that one. BM25 alone
+    # (memory_weight 0) lists the titled article first; both keep their places' scores
+    rng = random.Random(3)
+    words = FILLER.lower().replace(".", "").split()
+
+    def filler(n: int) -> str:
+        return " ".join(rng.choices(words, k=n)) + "."
+
+    articles = {
+        "titled.txt": f"Kho báu trong hang động\n{filler(300)}",
+        "remembered.txt": "Chuyến đi cuối tuần\nChúng tôi tìm thấy kho báu ở hang sâu: kho báu "
+        f"của người xưa, kho báu vô giá. {filler(40)}",
+    }
+    for i in range(20):
+        articles[f"other-{i:02}.txt"] = (
+            f"Tin {i}\n{filler(100)} {('kho', 'báu')[i % 2]} {filler(50)}"
+        )
+    _index(tmp_path, articles)
+    hits = [r for r in bgsearch("query", "--json", "kho báu").records if r["type"] == "hit"]
+    assert [h["id"] for h in hits[:2]] == ["remembered.txt", "titled.txt"]
+    scores = [float(str(h["score"])) for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > scores[1]  # the places' scores: no tie made up at the top
