@@ -185,6 +185,11 @@ class Ranking:
     # pair terms weigh as words do): weight 0.15 then 0.711 / 0.524, 0.894 / 0.888, 0.954 /
     # 0.931 (0.2: 0.710 / 0.530, 0.888 / 0.881, 0.958 / 0.931), and "tuan tra chung" lists
     # the seed holding "tuần tra chung" first again (words alone put "Sơ kết…" first).
+    # With the pairs, window 15 scores as 20; 10: 0.707 / 0.521, 0.894 / 0.888, 0.954 /
+    # 0.930. Its cost: the first 20 must be in order, which prunes less than the first 10
+    # (the 60 speed queries on the corpus, median of 3, p50 / p95: 17.8 / 67 -> 25.0 / 128
+    # ms in one sitting with the commit before; before issue 13, 225431c: 71 / 219-240).
+    # Not yet measured: whether window 15 costs less.
     memory_window: int = 20
     memory_weight: float = 0.15
     memory_title: float = 5.0
