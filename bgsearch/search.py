@@ -134,10 +134,7 @@ class Searcher:
             if allowed is not _ALL and not allowed:
                 return []
             if sort == "relevance":
-                window = self._ranking.memory_window
-                ranked: Iterable[Scored] = self._rescored(
-                    plan, self._retrieval.rank(plan, allowed, first=max(limit, window))
-                )
+                ranked: Iterable[Scored] = self._ranked(plan, allowed, limit)
             else:
                 ranked = self._by_date(plan, allowed, newest_first=sort == "-date")
             found = self._copies.distinct(ranked, limit, allowed, collapse)
@@ -150,13 +147,16 @@ class Searcher:
                 hits = [replace(hit, suggestion=suggestion) for hit in hits]
             return hits
 
-    def _rescored(self, plan: Plan, ranked: Iterable[Scored]) -> Iterable[Scored]:
-        """The second phase (:mod:`bgsearch.rescore`), for a short query of plain words."""
+    def _ranked(self, plan: Plan, allowed: set[int] | None, limit: int) -> Iterable[Scored]:
+        """Every match by relevance; a short query of plain words through the second phase
+        (:mod:`bgsearch.rescore`), which needs its first ``memory_window`` in order: only
+        then does ranking prepare more than ``limit``."""
         ranking = self._ranking
         retrieval = self._retrieval
         query = remembered(plan, retrieval.is_word)
         if query is None or not ranking.memory_weight:
-            return ranked
+            return retrieval.rank(plan, allowed, first=limit)
+        ranked = retrieval.rank(plan, allowed, first=max(limit, ranking.memory_window))
         reader = retrieval.reader
         documents = reader.doc_count
 

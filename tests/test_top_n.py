@@ -194,7 +194,7 @@ def test_date_order_keeps_multi_syllable_words_together(tmp_path: Path) -> None:
 
 
 def test_the_second_phase_puts_first_the_article_a_reader_remembers(tmp_path: Path) -> None:
-    # one article has the words in its title, among 300 others; one is about them, short,
+    # one article has the words in its title, among 300 other words; one is about them, short,
     # saying them three times: a reader typing "kho báu" remembers that one. BM25 alone
     # (memory_weight 0) lists the titled article first; both keep their places' scores
     rng = random.Random(3)
