@@ -188,7 +188,8 @@ class Ranking:
     # With the pairs, window 15 scores as 20; 10: 0.707 / 0.521, 0.894 / 0.888, 0.954 /
     # 0.930. Its cost: the first 20 must be in order, which prunes less than the first 10
     # (the 60 speed queries on the corpus, median of 3, p50 / p95: 17.8 / 67 -> 25.0 / 128
-    # ms in one sitting with the commit before; before issue 13, 225431c: 71 / 219-240).
+    # ms in one sitting with the commit before; before issue 13, 225431c: 71 / 219-240);
+    # prepared only for the queries it re-ranks: 16.8-17.8 / 61-63 -> 20.7-22.3 / 93-95 ms.
     # Not yet measured: whether window 15 costs less.
     memory_window: int = 20
     memory_weight: float = 0.15
